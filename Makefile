@@ -1,0 +1,52 @@
+# natsys: build, test, run and benchmark every module of the workspace.
+SHELL     := /bin/bash
+MODULES   := server client cli
+BIN       := $(CURDIR)/bin
+VERSION   ?= $(shell cat VERSION 2>/dev/null || echo 0.1.0-dev)
+LDFLAGS   := -X github.com/natsys/natsys/server.Version=$(VERSION)
+FUZZTIME  ?= 30s
+CACHE     ?= $(or $(NATSYS_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/natsys)
+REF       := $(CACHE)/ref
+export NATSYS_REF_SERVER ?= $(REF)/nats-server
+export NATSYS_REF_NATS   ?= $(REF)/nats
+
+# Binaries: nats-server, and each CLI that exists.
+CMDS := server/cmd/nats-server $(wildcard cli/nats-sub cli/nats-pub cli/nats-sys)
+
+.PHONY: all build test vet fmt-check unit ref run bench fuzz clean soak
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	@for c in $(CMDS); do \
+		mod=$${c%%/*}; name=$$(basename $$c); \
+		echo "build $$name"; \
+		(cd $$mod && go build -ldflags "$(LDFLAGS)" -o $(BIN)/$$name ./$${c#*/}) || exit 1; \
+	done
+
+ref:
+	@NATSYS_CACHE=$(CACHE) ./scripts/ref.sh >/dev/null
+
+fmt-check:
+	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	@for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
+
+unit:
+	@for m in $(MODULES); do echo "== go test -race $$m"; (cd $$m && go test -race -count=1 -timeout 10m ./...) || exit 1; done
+
+test: fmt-check vet ref build unit
+
+run: build
+	$(BIN)/nats-server -c docs/examples/sys.conf
+
+bench: build ref
+	./scripts/bench.sh
+
+fuzz:
+	@./scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf $(BIN)
