@@ -5,6 +5,7 @@ BIN       := $(CURDIR)/bin
 VERSION   ?= $(shell cat VERSION 2>/dev/null || echo 0.1.0-dev)
 LDFLAGS   := -X github.com/natsys/natsys/server.Version=$(VERSION)
 FUZZTIME  ?= 30s
+SOAKTIME  ?= 2m
 CACHE     ?= $(or $(NATSYS_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/natsys)
 REF       := $(CACHE)/ref
 export NATSYS_REF_SERVER ?= $(REF)/nats-server
@@ -47,6 +48,9 @@ bench: build ref
 
 fuzz:
 	@./scripts/fuzz.sh $(FUZZTIME)
+
+soak: build
+	./scripts/soak.sh $(SOAKTIME)
 
 clean:
 	rm -rf $(BIN)

@@ -37,6 +37,9 @@ const (
 	KindLimit
 	// KindInternal is a bug in this package.
 	KindInternal
+	// KindConfig is a problem with a value found by the caller (the
+	// option layer), made with Errorf: "<file>:<line>:<col>: <Msg>".
+	KindConfig
 )
 
 // Error is a failure to parse a configuration. Error() returns exactly the
@@ -62,7 +65,7 @@ func (e *Error) Error() string {
 		return "Parse error on line " + strconv.Itoa(e.Pos.Line) + ": '" + e.Msg + "'"
 	case KindNoValue:
 		return "config is invalid (" + e.Pos.String() + ")"
-	case KindLimit:
+	case KindLimit, KindConfig:
 		return e.Pos.String() + ": " + e.Msg
 	case KindRead:
 		if e.Err != nil {
@@ -77,6 +80,13 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying failure.
 func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns a KindConfig error at pos, printed like nats-server prints
+// option errors: Errorf(p, "unknown field %q", "foo") gives
+// `x.conf:2:1: unknown field "foo"`.
+func Errorf(pos Pos, format string, args ...any) *Error {
+	return &Error{Kind: KindConfig, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
 
 func syntaxError(pos Pos, msg string) *Error {
 	return &Error{Kind: KindSyntax, Pos: pos, Msg: msg}

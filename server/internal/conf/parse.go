@@ -49,7 +49,10 @@ func (p *Parser) ParseFile(path string) (*Map, error) {
 // Parse parses configuration text. fileName is used in positions and is
 // the base for relative include paths. Errors are *Error.
 func (p *Parser) Parse(data, fileName string) (*Map, error) {
-	ps := &parseState{cfg: p, file: fileName, includes: []string{absPath(fileName)}}
+	ps := &parseState{cfg: p, file: fileName}
+	if fileName != "" {
+		ps.includes = []string{absPath(fileName)}
+	}
 	return ps.run(data)
 }
 

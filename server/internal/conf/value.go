@@ -236,7 +236,7 @@ func (m *Map) Interface() map[string]any {
 func (m *Map) Digest() (string, error) {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(m.Interface()); err != nil {
-		return "", &Error{Kind: KindInternal, Msg: "encoding the digest", Err: err}
+		return "", &Error{Kind: KindInternal, Msg: "conf: encoding the digest: ", Err: err}
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	return "sha256:" + hex.EncodeToString(sum[:]), nil

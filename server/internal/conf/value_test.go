@@ -142,6 +142,20 @@ func TestPosString(t *testing.T) {
 	}
 }
 
+// TestErrorf checks the option-layer error format (observed:
+// sub/unk.conf:3:1: unknown field "zzz").
+func TestErrorf(t *testing.T) {
+	m := mustParse(t, "port: 1\n\nzzz: 1")
+	e, _ := m.Get("zzz")
+	err := Errorf(e.KeyPos, "unknown field %q", e.Key)
+	if got, want := err.Error(), `t.conf:3:1: unknown field "zzz"`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if err.Kind != KindConfig {
+		t.Errorf("Kind = %d", err.Kind)
+	}
+}
+
 // TestValuePositions checks Value.Pos: the key's position for map values,
 // the element's own for array elements (nats-server reports errors there).
 func TestValuePositions(t *testing.T) {
