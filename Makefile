@@ -3,7 +3,7 @@ SHELL     := /bin/bash
 MODULES   := server client cli
 BIN       := $(CURDIR)/bin
 VERSION   ?= $(shell cat VERSION 2>/dev/null || echo 0.1.0-dev)
-LDFLAGS   := -X github.com/natsys/natsys/server.Version=$(VERSION)
+LDFLAGS   := -X github.com/natsys/natsys/server.Version=$(VERSION) -X github.com/natsys/natsys/cli/internal/cmdutil.Version=$(VERSION)
 FUZZTIME  ?= 30s
 SOAKTIME  ?= 2m
 CACHE     ?= $(or $(NATSYS_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/natsys)

@@ -1,0 +1,4 @@
+package cmdutil
+
+// rateLimiterKeys bounds the memory of a RateLimiter.
+const rateLimiterKeys = 1024
