@@ -7,12 +7,13 @@ import (
 )
 
 // Account is an isolated subject space: its own subscription index and its
-// own clients. Messages never cross accounts (imports/exports come later).
+// own clients. Messages cross accounts only through imports (imports.go).
 type Account struct {
 	// Name is the account name ("$G" for the global account).
 	Name string
 
 	index *subject.Index[*subscription]
+	imp   importState // stream and service imports (imports.go)
 
 	mu         sync.Mutex
 	clients    map[*client]struct{}
@@ -118,5 +119,6 @@ func buildAccounts(o *Options, prev *accountSet) *accountSet {
 		}
 		as.system = a
 	}
+	as.wireImports(o, prev)
 	return as
 }

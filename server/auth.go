@@ -41,6 +41,20 @@ type authConfig struct {
 	// hiddenNoAuth: noAuthUser is the generated user of the system-account
 	// special case; the first INFO then still says auth_required.
 	hiddenNoAuth bool
+	// tlsMap: users come from client certificates (tls.verify_and_map).
+	tlsMap bool
+	// dummyHash is a configured bcrypt hash checked for unknown users, so
+	// that they cost as much as a wrong password ("" without bcrypt users).
+	dummyHash string
+}
+
+// dummyCheck runs a password comparison whose result is ignored.
+func (ac *authConfig) dummyCheck(given string) {
+	if ac.dummyHash != "" {
+		_ = bcrypt.CompareHashAndPassword([]byte(ac.dummyHash), []byte(given))
+		return
+	}
+	_ = subtle.ConstantTimeCompare([]byte(given), []byte(given))
 }
 
 // buildAuth derives the authentication setup from o. Users without their own
@@ -56,7 +70,7 @@ func buildAuth(o *Options) *authConfig {
 		}
 		return compilePermissions(p)
 	}
-	ac := &authConfig{}
+	ac := &authConfig{tlsMap: o.TLS && o.TLSMap}
 	switch {
 	case o.Authorization != "":
 		ac.token = o.Authorization
@@ -68,6 +82,9 @@ func buildAuth(o *Options) *authConfig {
 	if len(o.Users) > 0 {
 		ac.users = make(map[string]*authUser, len(o.Users))
 		for _, u := range o.Users {
+			if ac.dummyHash == "" && isBcrypt(u.Password) {
+				ac.dummyHash = u.Password
+			}
 			ac.users[u.Username] = &authUser{
 				name: u.Username, password: u.Password, account: u.Account,
 				perms: permsFor(u.Permissions, u.Account), allowed: u.AllowedConnectionTypes,
@@ -108,7 +125,7 @@ func buildAuth(o *Options) *authConfig {
 // only configured account is the system account, it has all the users, and
 // there is no authorization block for $G.
 func sysOnlyUsers(o *Options) bool {
-	if o.NoSystemAccount || o.Username != "" || o.Authorization != "" || len(o.Accounts) != 1 {
+	if o.NoSystemAccount || o.authBlockDefined || o.Username != "" || o.Authorization != "" || len(o.Accounts) != 1 {
 		return false
 	}
 	sys := o.SystemAccount
@@ -170,17 +187,32 @@ func (u *authUser) allowsStandard() bool {
 type authResult struct {
 	user   *authUser // nil on failure (or when no auth is configured)
 	reason string    // debug detail on failure ("Signature not verified")
+	// logUser, when set, is the user the failure is logged for instead of
+	// the CONNECT's (a user mapped from a TLS certificate).
+	logUser string
+}
+
+// logSuffix is what the "authentication error" line of a failure names.
+func (r authResult) logSuffix(co *connectOpts) string {
+	if r.logUser != "" {
+		return fmt.Sprintf(" - User %q", r.logUser)
+	}
+	return authErrorSuffix(co)
 }
 
 // authenticate checks credentials against ac in the reference's order
-// (config.md §5.3). nonce is what the connection's INFO carried.
-func (s *Server) authenticate(ac *authConfig, co *connectOpts, nonce []byte) authResult {
+// (config.md §5.3). c is the connection: its INFO nonce and, with
+// verify_and_map, its TLS client certificate.
+func (s *Server) authenticate(ac *authConfig, co *connectOpts, c *client) authResult {
 	noCreds := co.Username == "" && co.Password == "" && co.Token == "" && co.Nkey == ""
 	if ac.nkeys != nil && noCreds && ac.noAuthUser != nil && ac.noAuthUser.isNkey {
 		return authResult{user: ac.noAuthUser}
 	}
 	if co.Nkey != "" && ac.nkeys != nil {
-		return s.authNkey(ac, co, nonce)
+		return s.authNkey(ac, co, c.nonce)
+	}
+	if ac.tlsMap && ac.users != nil {
+		return s.authCert(ac, co, c)
 	}
 	if ac.users != nil {
 		if noCreds && ac.noAuthUser != nil && !ac.noAuthUser.isNkey {
@@ -190,7 +222,13 @@ func (s *Server) authenticate(ac *authConfig, co *connectOpts, nonce []byte) aut
 			return authResult{}
 		}
 		u := ac.users[co.Username]
-		if u == nil || !u.allowsStandard() || !s.checkPassword(u.password, co.Password) {
+		if u == nil {
+			// Spend what a wrong password costs, so that response times do
+			// not tell which users exist.
+			ac.dummyCheck(co.Password)
+			return authResult{}
+		}
+		if !s.checkPassword(u.password, co.Password) || !u.allowsStandard() {
 			return authResult{}
 		}
 		return authResult{user: u}
@@ -202,13 +240,47 @@ func (s *Server) authenticate(ac *authConfig, co *connectOpts, nonce []byte) aut
 		return authResult{user: &authUser{label: "token"}}
 	}
 	if ac.single != nil {
-		if subtle.ConstantTimeCompare([]byte(co.Username), []byte(ac.single.name)) != 1 ||
-			!s.checkPassword(ac.single.password, co.Password) {
+		// Both checks always run: the time taken does not tell a wrong
+		// name from a wrong password.
+		nameOK := subtle.ConstantTimeCompare([]byte(co.Username), []byte(ac.single.name)) == 1
+		passOK := s.checkPassword(ac.single.password, co.Password)
+		if !nameOK || !passOK {
 			return authResult{}
 		}
 		return authResult{user: ac.single}
 	}
 	return authResult{}
+}
+
+// authCert maps the client certificate to a user (tls.verify_and_map); a
+// CONNECT that names a user too is refused.
+func (s *Server) authCert(ac *authConfig, co *connectOpts, c *client) authResult {
+	u := c.mapCertUser(ac)
+	if u == nil {
+		return authResult{}
+	}
+	if co.Username != "" {
+		s.log.Warnf("User %q found in connect proto, but user required from cert", co.Username)
+		return authResult{logUser: u.name}
+	}
+	if !u.allowsStandard() {
+		return authResult{logUser: u.name}
+	}
+	return authResult{user: u}
+}
+
+// authFailed rejects a connection whose credentials did not pass: the
+// debug detail, the "authentication error" line (config.md §5.5), then
+// -ERR 'Authorization Violation' and close with reason Authentication
+// Failure. Every credential failure (CONNECT, reload re-authentication)
+// goes through here; the close reason is what clientClosed turns into the
+// AUTH.ERR advisories (system-events.md §4.4).
+func (c *client) authFailed(co *connectOpts, res authResult) {
+	if res.reason != "" {
+		c.Debugf("%s", res.reason)
+	}
+	c.Errorf("authentication error%s", res.logSuffix(co))
+	c.authViolation()
 }
 
 func (s *Server) authNkey(ac *authConfig, co *connectOpts, nonce []byte) authResult {

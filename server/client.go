@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -52,6 +53,12 @@ type subscription struct {
 	// max and delivered are guarded by client.mu; max 0 = no auto-unsubscribe.
 	max       int64
 	delivered int64
+	// icb, when set, receives the messages of an internal subscription
+	// (system services) instead of a connection.
+	icb sysCallback
+	// imp, when set, makes this the subscription of a stream or service
+	// import (imports.go); client is nil then.
+	imp *importSub
 }
 
 // client is one client connection. The reader goroutine owns the parser and
@@ -60,7 +67,7 @@ type subscription struct {
 type client struct {
 	srv   *Server
 	cid   uint64
-	nc    net.Conn
+	nc    net.Conn // a *tlsConn for TLS clients (tls.go)
 	host  string
 	port  int
 	start time.Time
@@ -77,6 +84,7 @@ type client struct {
 	nrScratch  []byte
 	limitsGen  uint64      // server limitsGen the parser limits were taken from
 	stallTimer *time.Timer // flow-control wait, reused
+	impScratch []byte      // mapped subject of a stream import delivery
 
 	acc   atomic.Pointer[Account]
 	perms atomic.Pointer[permissions]
@@ -109,6 +117,8 @@ type client struct {
 	pingTimer     *time.Timer
 	authTimer     *time.Timer
 	stop          time.Time
+	tlsPending    bool                 // TLS handshake in progress
+	tlsState      *tls.ConnectionState // after a TLS handshake
 
 	// writer-owned.
 	flushCh    chan struct{}
@@ -333,6 +343,10 @@ func (c *client) closeConnection(reason closeReason, flush bool) {
 	subs := c.subs
 	c.subs = nil
 	c.releaseStallLocked()
+	if c.tlsPending {
+		// Abort a TLS handshake in progress (tls.go).
+		_ = c.nc.SetReadDeadline(time.Now())
+	}
 	c.mu.Unlock()
 	c.signalFlush()
 	if !flush {
@@ -348,6 +362,7 @@ func (c *client) closeConnection(reason closeReason, flush bool) {
 		acc.removeClient(c)
 	}
 	c.srv.removeClient(c)
+	c.srv.clientClosed(c, subs)
 	c.Debugf("Client connection closed: %s", reason)
 	if tracing {
 		for _, sub := range subs {

@@ -353,8 +353,7 @@ var deferredKeys = map[string]bool{
 // key (and its flags from awaitingRuntimeFlags) once the server implements
 // it.
 var awaitingRuntime = map[string]bool{
-	"tls":  true,
-	"http": true, "https": true, "http_port": true, "monitor_port": true, "https_port": true, "http_base_path": true,
+	"https": true, "https_port": true,
 	"client_advertise":   true,
 	"write_timeout":      true,
 	"logfile_size_limit": true, "log_size_limit": true, "logfile_max_num": true, "log_max_num": true,

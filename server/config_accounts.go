@@ -412,19 +412,11 @@ func (p *configProcessor) checkImports() {
 	}
 	type svcKey struct{ importer, local string }
 	seen := map[svcKey]*ImportConfig{}
+	bad := importErrors(p.o.Accounts)
 	for _, pi := range p.pending {
 		imp := pi.imp
-		kind, subj := "stream", imp.Stream
-		if imp.Service != "" {
-			kind, subj = "service", imp.Service
-		}
-		exporter := byName[imp.Account]
-		if exporter == nil {
-			p.errorf(at, "%q account not defined for %s import", imp.Account, kind)
-			continue
-		}
-		if !importAuthorized(exporter, pi.importer, imp) {
-			p.errorf(at, "Error adding %s import %q: %s import not authorized", kind, subj, kind)
+		if msg, ok := bad[imp]; ok {
+			p.errorf(at, "%s", msg)
 			continue
 		}
 		if imp.Service == "" {

@@ -33,6 +33,7 @@ func (p *configProcessor) authorization(it *cfgItem) {
 	if !ok {
 		return
 	}
+	p.o.authBlockDefined = true
 	var a authBlock
 	for _, e := range m.items {
 		if !p.authKey(e, &a) {

@@ -145,5 +145,5 @@ func validateAccounts(o *Options) error {
 			return err
 		}
 	}
-	return nil
+	return firstImportError(o.Accounts)
 }

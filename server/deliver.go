@@ -5,53 +5,86 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/natsys/natsys/server/internal/subject"
 	"github.com/natsys/natsys/server/internal/wire"
 )
 
 // deliver sends a published message to every matching plain subscription of
-// acc and to one member of each matching queue group (protocol.md §5.3), then
-// answers a no-responders request with a 503 when nobody got it (§5.6).
+// acc and to one member of each matching queue group (protocol.md §5.3),
+// through the account's imports and exports (imports.go), then answers a
+// no-responders request with a 503 when nobody got it (§5.6).
 // It runs on the publisher's reader goroutine and does not allocate when the
-// index lookup hits its cache.
+// index lookup hits its cache and no import is involved.
 func (c *client) deliver(acc *Account, subj, reply []byte, hdrLen int, msg []byte) {
-	r := acc.index.MatchBytes(subj)
-	echo := c.copts.Echo
-	delivered := false
-	if r != nil {
-		for _, sub := range r.Plain {
-			if !echo && sub.client == c {
-				continue
-			}
-			if c.deliverTo(sub, subj, reply, hdrLen, msg) {
-				delivered = true
-			}
-		}
-		for _, group := range r.Queues {
-			n := len(group)
-			if n == 0 {
-				continue
-			}
-			start := rand.IntN(n)
-			for i := range n {
-				sub := group[(start+i)%n]
-				if !echo && sub.client == c {
-					continue
-				}
-				if c.deliverTo(sub, subj, reply, hdrLen, msg) {
-					delivered = true
-					break
-				}
-			}
-		}
-	}
+	delivered := c.deliverIn(acc, subj, reply, hdrLen, msg, nil, 0)
 	if !delivered && len(reply) > 0 && c.copts.NoResponders {
 		c.sendNoResponders(acc, subj, reply)
 	}
 }
 
+// deliverIn delivers a message in acc: to its subscriptions, through the
+// import subscriptions it matches (except from, the service import that
+// brought it here) and, for a "_R_." reply subject of a service import, to
+// the requester. depth counts the import hops so far.
+func (c *client) deliverIn(acc *Account, subj, reply []byte, hdrLen int, msg []byte, from *importSub, depth int) bool {
+	delivered := false
+	if r := acc.index.MatchBytes(subj); r != nil {
+		delivered = c.deliverResult(r, subj, reply, hdrLen, msg, from, depth, false)
+	}
+	if hasPrefixLonger(subj, serviceReplyPre) && acc.imp.hasResps.Load() &&
+		c.deliverResponse(acc, subj, reply, hdrLen, msg, depth) {
+		delivered = true
+	}
+	return delivered
+}
+
+// deliverResult delivers a message to the subscriptions of an index match.
+// local (a stream import delivery) skips import subscriptions.
+func (c *client) deliverResult(r *subject.Result[*subscription], subj, reply []byte, hdrLen int, msg []byte,
+	from *importSub, depth int, local bool) bool {
+	echo := c.copts.Echo
+	delivered := false
+	for _, sub := range r.Plain {
+		if sub.imp != nil {
+			if !local && c.deliverImport(sub.imp, subj, reply, hdrLen, msg, from, depth) {
+				delivered = true
+			}
+			continue
+		}
+		if !echo && sub.client == c {
+			continue
+		}
+		if c.deliverTo(sub, subj, reply, hdrLen, msg) {
+			delivered = true
+		}
+	}
+	for _, group := range r.Queues {
+		n := len(group)
+		if n == 0 {
+			continue
+		}
+		start := rand.IntN(n)
+		for i := range n {
+			sub := group[(start+i)%n]
+			if !echo && sub.client == c {
+				continue
+			}
+			if c.deliverTo(sub, subj, reply, hdrLen, msg) {
+				delivered = true
+				break
+			}
+		}
+	}
+	return delivered
+}
+
 // deliverTo queues the message to sub's connection and remembers that
 // connection's writer must be woken once the current read is parsed.
 func (c *client) deliverTo(sub *subscription, subj, reply []byte, hdrLen int, msg []byte) bool {
+	if sub.icb != nil {
+		sub.icb(c, subj, reply, hdrLen, msg)
+		return true
+	}
 	rc := sub.client
 	ok, slow, stall := rc.queueMsg(sub, subj, reply, hdrLen, msg)
 	if slow {

@@ -279,8 +279,8 @@ func (o *Options) applyFlags(args []string, tls bool) error {
 // they are refused with "flag -<name> is not supported yet" (after their
 // value was checked) until the server implements them.
 var awaitingRuntimeFlags = map[string]bool{
-	"m": true, "http_port": true, "ms": true, "https_port": true, "client_advertise": true,
-	"log_size_limit": true, "tls": true, "tlscert": true, "tlskey": true, "tlsverify": true, "tlscacert": true,
+	"ms": true, "https_port": true, "client_advertise": true,
+	"log_size_limit": true,
 }
 
 // awaitingFlag returns the first flag of args in awaitingRuntimeFlags, or "".

@@ -25,6 +25,9 @@ func (s *Server) EnterLameDuckMode() {
 	stop := make(chan struct{})
 	s.ldmStop = stop
 	s.mu.Unlock()
+	if s.sys != nil {
+		s.sys.lameDuck()
+	}
 	if l != nil {
 		_ = l.Close()
 		<-acceptDone

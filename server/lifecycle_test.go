@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"regexp"
@@ -194,7 +195,8 @@ func TestTraceAndStats(t *testing.T) {
 	for _, want := range []string{
 		"Client connection created",
 		`<<- [CONNECT {"verbose":false,"user":"u","pass":"[REDACTED]","name":"app","lang":"go","version":"1.2"}]`,
-		`- cid:1 - "v1.2:go:app" - "$G/user:u" - <<- [SUB foo 1]`,
+		// The system account's internal clients take the first cids.
+		fmt.Sprintf(`- cid:%v - "v1.2:go:app" - "$G/user:u" - <<- [SUB foo 1]`, c.Info["client_id"]),
 		`<<- [PUB foo 2]`,
 		`<<- MSG_PAYLOAD: ["hi"]`,
 		`->> [MSG foo 1 2]`,

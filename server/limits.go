@@ -73,3 +73,28 @@ const (
 	// sysQueueGroup is the queue name clients may never use.
 	sysQueueGroup = "_sys_"
 )
+
+// System account events and services (system-events.md).
+const (
+	// sysFlushWait is how long SHUTDOWN/LAMEDUCK wait for the sender to
+	// publish them.
+	sysFlushWait = time.Second
+	// sysTokenUser is ClientInfo.user for a client that used token auth.
+	sysTokenUser = "[REDACTED]"
+)
+
+// Imports, exports and TLS (imports.go, tls.go).
+const (
+	// maxImportDepth bounds how many imports one message may cross (service
+	// imports chain; the configuration refuses cycles).
+	maxImportDepth = 8
+	// respTokenLen is the length of each random token of a "_R_." reply
+	// subject.
+	respTokenLen = 6
+	// respSweepSize is the number of response routes of an account above
+	// which expired ones are pruned.
+	respSweepSize = 1024
+	// defaultResponseThreshold is how long a service-import response route
+	// lives when the export sets no response_threshold.
+	defaultResponseThreshold = 2 * time.Minute
+)

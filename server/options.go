@@ -108,6 +108,11 @@ type Options struct {
 	// the flag arguments themselves so a reload applies them again.
 	inCmdLine map[string]bool
 	cmdArgs   []string
+
+	// authBlockDefined is set when the config file has an authorization
+	// block, even one without credentials: it turns off the
+	// system-account-only exception (CVE-2023-47090, config.md §5.6).
+	authBlockDefined bool
 }
 
 // User is a user with a name and password (plain or bcrypt).

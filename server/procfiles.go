@@ -109,5 +109,5 @@ func (s *Server) movePortsFile(oldDir, newDir string) {
 
 // Ports returns the URLs the server listens on (for the ports file).
 func (s *Server) Ports() Ports {
-	return Ports{Nats: listenURLs("nats", s.Addr())}
+	return Ports{Nats: listenURLs("nats", s.Addr()), Monitoring: listenURLs("http", s.MonitorAddr())}
 }

@@ -52,6 +52,12 @@ func (c *client) ProcessConnect(arg []byte) error {
 	if c.trace.Load() {
 		c.Tracef("<<- [CONNECT %s]", redactConnect(arg))
 	}
+	c.mu.Lock()
+	if c.rtt == 0 {
+		// First estimate: INFO sent -> CONNECT received (the events report it).
+		c.rtt = max(time.Since(c.start), 1)
+	}
+	c.mu.Unlock()
 	co := c.copts
 	if err := json.Unmarshal(arg, &co); err != nil {
 		c.closeConnection(reasonProtocolViolation, false)
@@ -65,13 +71,9 @@ func (c *client) ProcessConnect(arg []byte) error {
 	o := s.getOpts()
 	ac := s.auth.Load()
 	if ac.required {
-		res := s.authenticate(ac, &co, c.nonce)
+		res := s.authenticate(ac, &co, c)
 		if res.user == nil {
-			if res.reason != "" {
-				c.Debugf("%s", res.reason)
-			}
-			c.Errorf("authentication error%s", authErrorSuffix(&co))
-			c.authViolation()
+			c.authFailed(&co, res)
 			return errConnClosed
 		}
 		if !c.bindUser(res.user) {
@@ -100,6 +102,7 @@ func (c *client) ProcessConnect(arg []byte) error {
 	}
 	c.parser.Headers = headers
 	c.parser.RequireConnect = false
+	first := !c.connected
 	c.connected = true
 	c.mu.Lock()
 	c.headers = headers
@@ -108,6 +111,9 @@ func (c *client) ProcessConnect(arg []byte) error {
 	c.mu.Unlock()
 	if co.Verbose {
 		c.sendOK()
+	}
+	if first {
+		s.sysClientConnected(c)
 	}
 	return nil
 }
@@ -126,6 +132,7 @@ func (c *client) bindUser(u *authUser) bool {
 	old := c.acc.Load()
 	if old != acc {
 		if !acc.addClient(c) {
+			c.Errorf("%s", wire.ErrMaxAccountConnectionsExceeded)
 			c.sendErrAndClose(wire.ErrMaxAccountConnectionsExceeded, reasonMaxAccountConnectionsExceeded)
 			return false
 		}
@@ -135,6 +142,7 @@ func (c *client) bindUser(u *authUser) bool {
 		c.moveSubs(old, acc)
 		c.acc.Store(acc)
 	} else if !acc.addClient(c) {
+		c.Errorf("%s", wire.ErrMaxAccountConnectionsExceeded)
 		c.sendErrAndClose(wire.ErrMaxAccountConnectionsExceeded, reasonMaxAccountConnectionsExceeded)
 		return false
 	}
@@ -207,8 +215,9 @@ func (c *client) updateLabelLocked() {
 }
 
 // secretField matches a CONNECT field whose value must not be traced: names
-// starting with auth_token or pass, and sig, proxy_sig and nkey.
-var secretField = regexp.MustCompile(`"(?:auth_token[^"]*|pass[^"]*|sig|proxy_sig|nkey)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+// starting with auth_token or pass, and sig, proxy_sig and nkey, in any case
+// (JSON decoding matches keys case-insensitively, so "PASS" is a password).
+var secretField = regexp.MustCompile(`(?i)"(?:auth_token[^"]*|pass[^"]*|sig|proxy_sig|nkey)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
 
 // redactConnect hides secrets of a CONNECT JSON for trace lines, keeping the
 // rest byte for byte.
@@ -345,6 +354,7 @@ func (c *client) ProcessSub(subj, queue, sid []byte) error {
 	}
 	if c.maxSubs > 0 && len(c.subs) >= c.maxSubs {
 		c.mu.Unlock()
+		c.Errorf("%s", wire.ErrMaxSubscriptionsExceeded)
 		c.sendErr(wire.ErrMaxSubscriptionsExceeded)
 		return nil
 	}

@@ -41,6 +41,7 @@ func (s *Server) ApplyReload(newOpts *Options) error {
 	s.accts.Store(accts)
 	s.auth.Store(ac)
 	s.limitsGen.Add(1)
+	s.sysAccountsChanged()
 
 	clients := s.clientList()
 	if o.MaxConn != 0 && (o.MaxConn < 0 || len(clients) > o.MaxConn) {
@@ -74,10 +75,9 @@ func (c *client) reload(o *Options, ac *authConfig) {
 	cur := c.acc.Load()
 	var u *authUser
 	if ac.required {
-		res := s.authenticate(ac, &co, c.nonce)
+		res := s.authenticate(ac, &co, c)
 		if res.user == nil {
-			c.Errorf("authentication error%s", authErrorSuffix(&co))
-			c.authViolation()
+			c.authFailed(&co, res)
 			return
 		}
 		u = res.user

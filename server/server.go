@@ -59,6 +59,9 @@ type Server struct {
 
 	wg   sync.WaitGroup // client reader and writer goroutines
 	done chan struct{}  // closed once Shutdown completed
+
+	sys *sysState // system account events and services; nil with no_system_account
+	mon *monState // monitoring: closed connections, HTTP listener
 }
 
 // ClosedClient records a connection that was closed (for CONNZ state=closed).
@@ -126,6 +129,7 @@ func New(opts *Options) (*Server, error) {
 	s.opts.Store(&o)
 	s.auth.Store(buildAuth(&o))
 	s.accts.Store(buildAccounts(&o, nil))
+	s.initSystem(&o)
 	return s, nil
 }
 
@@ -210,9 +214,15 @@ func (s *Server) Start() error {
 	s.mu.Unlock()
 
 	s.logBanner(o)
+	if err := s.startSystem(); err != nil {
+		s.log.Fatalf("%v", err)
+		s.stopSystem()
+		return err
+	}
 	hp := net.JoinHostPort(o.Host, strconv.Itoa(max(o.Port, 0)))
 	l, err := net.Listen("tcp", hp)
 	if err != nil {
+		s.stopSystem()
 		s.log.Fatalf("Error listening on port: %s, %q", hp, err.Error())
 		return fmt.Errorf("error listening on port: %s: %w", hp, err)
 	}
@@ -224,6 +234,7 @@ func (s *Server) Start() error {
 	s.mu.Unlock()
 	s.log.Noticef("Listening for client connections on %s",
 		net.JoinHostPort(o.Host, strconv.Itoa(s.addr.Port)))
+	logTLSStart(s, o)
 	s.log.Noticef("Server is ready")
 	go s.acceptLoop(l, s.acceptDone)
 	return nil
@@ -262,14 +273,19 @@ func (s *Server) acceptLoop(l net.Listener, done chan struct{}) {
 	for {
 		conn, err := l.Accept()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(delay)
-				delay = min(2*delay, time.Second)
-				continue
+			s.mu.Lock()
+			stopping := !s.running
+			s.mu.Unlock()
+			if stopping || errors.Is(err, net.ErrClosed) {
+				s.log.Debugf("Client accept loop exiting..")
+				return
 			}
-			s.log.Debugf("Client accept loop exiting..")
-			return
+			// EMFILE, ENFILE, ENOBUFS, timeouts: back off and keep
+			// accepting (the listener is only gone once it is closed).
+			s.log.Errorf("Temporary Client Accept Error(%v), sleeping %dms", err, delay.Milliseconds())
+			time.Sleep(delay)
+			delay = min(2*delay, time.Second)
+			continue
 		}
 		delay = 10 * time.Millisecond
 		s.createClient(conn)
@@ -289,6 +305,8 @@ func (s *Server) infoFor(o *Options, ac *authConfig, c *client) *Info {
 		Port:         o.Port,
 		Headers:      !o.NoHeaderSupport,
 		AuthRequired: ac.required,
+		TLSRequired:  o.TLS,
+		TLSVerify:    o.TLS && o.TLSVerify,
 		MaxPayload:   o.MaxPayload,
 		CID:          c.cid,
 		ClientIP:     c.host,
@@ -318,6 +336,9 @@ func newNonce() []byte {
 func (s *Server) createClient(conn net.Conn) {
 	o := s.getOpts()
 	ac := s.auth.Load()
+	if o.TLS {
+		conn = &tlsConn{Conn: conn}
+	}
 	c := newClient(s, conn, s.cidGen.Add(1), o)
 	s.totalConns.Add(1)
 	if ac.nonce {
@@ -355,12 +376,19 @@ func (s *Server) createClient(conn net.Conn) {
 	gacc.addClient(c)
 
 	c.mu.Lock()
-	c.enqueueLocked(infoBytes)
+	if !o.TLS {
+		c.enqueueLocked(infoBytes)
+	}
 	c.setPingTimerLocked(o.PingInterval)
 	if ac.required {
 		c.authTimer = time.AfterFunc(secondsToDuration(o.AuthTimeout), c.processAuthTimeout)
 	}
 	c.mu.Unlock()
+	if o.TLS {
+		// The reader goroutine handshakes, then starts the writer (tls.go).
+		go c.tlsStart(o, infoBytes)
+		return
+	}
 	go c.writeLoop()
 	c.signalFlush()
 	go c.readLoop()
@@ -454,6 +482,7 @@ func (s *Server) Shutdown() {
 	s.mu.Unlock()
 
 	s.log.Noticef("Initiating Shutdown...")
+	s.stopSystem()
 	if l != nil {
 		_ = l.Close()
 	}
