@@ -11,3 +11,13 @@ const (
 	// (natscli's --reply-timeout default).
 	defaultRequestIdle = 300 * time.Millisecond
 )
+
+const (
+	// progressMinCount is the smallest --count that shows a progress line
+	// on a terminal (natscli shows its bar above 20 messages).
+	progressMinCount = 20
+	// progressEvery rate-limits progress line updates.
+	progressEvery = 200 * time.Millisecond
+	// maxRate caps the number in --rate N/unit.
+	maxRate = 1e9
+)

@@ -15,16 +15,15 @@ import (
 	"github.com/natsys/natsys/cli/internal/exit"
 	"github.com/natsys/natsys/cli/internal/msgprint"
 	"github.com/natsys/natsys/cli/internal/natsconn"
+	"github.com/natsys/natsys/cli/internal/output"
 	"github.com/natsys/natsys/cli/internal/payload"
 	"github.com/natsys/natsys/cli/internal/record"
 	"github.com/natsys/natsys/cli/internal/subject"
-	"github.com/natsys/natsys/cli/internal/tmpl"
 )
 
-// header is one -H option.
+// header is one -H option (never template-expanded).
 type header struct {
 	key, value string
-	tmpl       *tmpl.Template
 }
 
 // pubOptions are the parsed flags and arguments of nats-pub.
@@ -39,12 +38,17 @@ type pubOptions struct {
 	count        int
 	countSet     bool
 	sleep        time.Duration
+	rate         string
+	rateInterval time.Duration
+	jitter       time.Duration
 	stdinModeArg string
 	stdinMode    payload.Mode
 	stdin        bool
 	dataFile     string
 	template     bool
 	input        string
+	output       string
+	color        string
 	quiet        bool
 	dryRun       bool
 
@@ -55,9 +59,10 @@ type pubOptions struct {
 	json         bool
 	format       string
 	failOnHeader string
+	waitEmpty    bool
+	repliesSet   bool
 
-	hdrs        []header
-	subjectTmpl *tmpl.Template
+	hdrs []header
 }
 
 // newRootCmd builds the nats-pub command tree.
@@ -71,8 +76,12 @@ func newPubCmd(f *cmdutil.Factory, runF func(context.Context, *pubOptions) error
 		Short: "Publish a message to NATS, or send a request and print the replies",
 		Long: `Publish to SUBJECT. The body is BODY, or the file named by @FILE/--data-file, or
 stdin (when BODY is "-", with --stdin, or when no BODY is given and stdin is not
-a terminal). Stdin and file data are sent as exact bytes; templates are
-expanded only in BODY arguments, subjects and headers, and only with --template.
+a terminal). Everything is sent exactly as given: without --template nothing
+is expanded. --template expands natscli templates ({{Count}} {{ID}} {{Time}}
+{{TimeStamp}} {{Unix}} {{UnixNano}} {{Random a b}}) in a BODY argument, once per
+message ({{Count}} is the message number with --count); the subject, -H values,
+stdin and file data are never expanded, and --template without a BODY argument
+is a usage error.
 nats-pub waits for the server to process the messages before it exits, so a
 refused publish (permissions violation) exits 1 with the server's error.
 
@@ -81,7 +90,8 @@ Exit codes: 0 ok, 1 failed after connecting (server error, --fail-on-header),
 --timeout), 4 cannot connect, 5 not authorised, 130 interrupted.`,
 		Example: `  nats-pub orders.new '{"id":1}'
   echo '{"id":2}' | nats-pub orders.new
-  nats-pub -H Trace:abc --count 10 --template demo 'msg {{Count}} at {{TimeStamp}}'
+  nats-pub -H Trace:abc --template --count 10 demo 'msg {{Count}} at {{TimeStamp}}'
+  nats-pub --template --count 1000 --rate 100/s load.test 'n={{Count}}'
   nats-pub --stdin-mode line events < events.txt
   nats-pub --request svc.time ''
   nats-sub --json 'in.>' | nats-pub --input json`,
@@ -102,6 +112,7 @@ Exit codes: 0 ok, 1 failed after connecting (server error, --fail-on-header),
 				o.body = &args[1]
 			}
 			o.countSet = cmd.Flags().Changed("count")
+			o.repliesSet = cmd.Flags().Changed("replies")
 			if err := o.validate(); err != nil {
 				return exit.WithCode(exit.Usage, err)
 			}
@@ -116,10 +127,12 @@ Exit codes: 0 ok, 1 failed after connecting (server error, --fail-on-header),
 	fs.StringArrayVarP(&o.headers, "header", "H", nil, "header K:V or K=V (repeatable)")
 	fs.IntVar(&o.count, "count", 1, "publish the message N times")
 	fs.DurationVar(&o.sleep, "sleep", 0, "pause between messages")
+	fs.StringVar(&o.rate, "rate", "", "publish at most N messages per second (N, N/s, N/m, N/h or N/DURATION)")
+	fs.DurationVar(&o.jitter, "jitter", 0, "add a random delay of up to this long before each message after the first")
 	fs.StringVar(&o.stdinModeArg, "stdin-mode", "eof", "how stdin is split: eof (one message, exact bytes), line (one per line), nul (one per NUL-terminated record)")
 	fs.BoolVar(&o.stdin, "stdin", false, "read the body from stdin (same as BODY '-')")
 	fs.StringVar(&o.dataFile, "data-file", "", "read the body (or --input json records) from this file")
-	fs.BoolVar(&o.template, "template", false, "expand natscli templates ({{Count}} {{ID}} {{Time}} {{TimeStamp}} {{Unix}} {{UnixNano}} {{Random a b}}) in BODY, SUBJECT and -H values")
+	fs.BoolVar(&o.template, "template", false, "expand templates ({{Count}}, {{ID}}, ...) in the BODY argument (never in the subject, -H, stdin or files)")
 	fs.StringVar(&o.input, "input", "", `"json": publish NDJSON records from nats-sub --json read from stdin`)
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "no status lines on stderr")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the messages as NDJSON records ("+record.Schema+") on stdout instead of connecting")
@@ -130,10 +143,19 @@ Exit codes: 0 ok, 1 failed after connecting (server error, --fail-on-header),
 	fs.BoolVar(&o.json, "json", false, "with --request: print replies as NDJSON records ("+record.Schema+")")
 	fs.StringVar(&o.format, "format", "", "with --request: print replies with a Go template (as nats-sub --format)")
 	fs.StringVar(&o.failOnHeader, "fail-on-header", "", "with --request: exit 1 when a reply has this header (e.g. Nats-Service-Error)")
+	fs.BoolVar(&o.waitEmpty, "wait-empty", false, "with --request: collect replies until an empty one (end of stream) arrives")
+	fs.StringVarP(&o.output, "output", "o", "", "with --request: json or ndjson (same as --json)")
+	fs.StringVar(&o.color, "color", "auto", "colour in --request output: auto, always or never (auto honours NO_COLOR and TERM=dumb)")
 	o.conn.Register(fs)
 	o.conn.RegisterTimeout(fs)
+	o.conn.RegisterTrace(fs)
 	fs.SortFlags = false
 	cmdutil.Setup(cmd, f)
+	cmd.ValidArgsFunction = cmdutil.CompleteSubjects(f, &o.conn, 1)
+	cmdutil.RegisterCompletions(cmd, f, map[string][]string{
+		"stdin-mode": {"eof", "line", "nul"}, "input": {"json"}, "output": {"json", "ndjson"},
+		"color": {"auto", "always", "never"},
+	})
 	return cmd
 }
 
@@ -143,26 +165,38 @@ func (o *pubOptions) validate() error {
 	if o.stdinMode, err = payload.ParseMode(o.stdinModeArg); err != nil {
 		return err
 	}
+	if err := o.validateOutput(); err != nil {
+		return err
+	}
 	switch {
 	case o.input != "" && o.input != "json":
 		return fmt.Errorf("unknown --input %q (want json)", o.input)
 	case o.count < 1:
 		return errors.New("--count must be at least 1")
-	case o.sleep < 0 || o.idle < 0:
-		return errors.New("--sleep and --idle must not be negative")
+	case o.sleep < 0 || o.idle < 0 || o.jitter < 0:
+		return errors.New("--sleep, --jitter and --idle must not be negative")
+	case o.rate != "" && o.sleep > 0:
+		return errors.New("--rate and --sleep cannot be combined (use --jitter to spread messages)")
 	case o.replies < 0:
 		return errors.New("--replies must not be negative")
 	case o.request && o.reply != "":
 		return errors.New("--reply cannot be used with --request (the reply subject is an inbox)")
 	case !o.request && (o.raw || o.json || o.format != "" || o.failOnHeader != "" ||
-		o.idle > 0 || o.replies != 1):
-		return errors.New("--raw, --json, --format, --replies, --idle and --fail-on-header need --request")
+		o.idle > 0 || o.replies != 1 || o.waitEmpty):
+		return errors.New("--raw, --json, --format, --replies, --idle, --wait-empty and --fail-on-header need --request")
+	case o.waitEmpty && o.repliesSet:
+		return errors.New("--wait-empty and --replies cannot be combined (--wait-empty collects replies until an empty one)")
 	}
 	if n := btoi(o.raw) + btoi(o.json) + btoi(o.format != ""); n > 1 {
 		return errors.New("--raw, --json and --format cannot be combined")
 	}
+	if o.rate != "" {
+		if o.rateInterval, err = parseRate(o.rate); err != nil {
+			return err
+		}
+	}
 	if o.subject != "" {
-		if err := o.checkSubject(); err != nil {
+		if err := subject.Validate(o.subject); err != nil {
 			return err
 		}
 	}
@@ -172,7 +206,7 @@ func (o *pubOptions) validate() error {
 		}
 	}
 	for _, h := range o.headers {
-		hd, err := o.parseHeader(h)
+		hd, err := parseHeader(h)
 		if err != nil {
 			return err
 		}
@@ -181,21 +215,24 @@ func (o *pubOptions) validate() error {
 	return nil
 }
 
-// checkSubject validates the subject (after template parsing with --template).
-func (o *pubOptions) checkSubject() error {
-	if o.template && strings.Contains(o.subject, "{{") {
-		t, err := tmpl.Parse("subject", o.subject, o.f.Now)
-		if err != nil {
-			return err
-		}
-		o.subjectTmpl = t
-		return nil
+// validateOutput checks -o and --color; -o json/ndjson is --json.
+func (o *pubOptions) validateOutput() error {
+	if _, err := output.ParseColorMode(o.color); err != nil {
+		return err
 	}
-	return subject.Validate(o.subject)
+	switch o.output {
+	case "":
+	case "json", "ndjson":
+		o.json = true
+	default:
+		return fmt.Errorf("unknown -o %q: nats-pub prints replies as json or ndjson (or use --raw/--format)", o.output)
+	}
+	return nil
 }
 
-// parseHeader parses "K:V" or "K=V" (the first separator wins).
-func (o *pubOptions) parseHeader(s string) (header, error) {
+// parseHeader parses "K:V" or "K=V" (the first separator wins); the value
+// is sent as is.
+func parseHeader(s string) (header, error) {
 	i := strings.IndexAny(s, ":=")
 	if i <= 0 {
 		return header{}, fmt.Errorf("invalid header %q: want KEY:VALUE or KEY=VALUE", s)
@@ -206,13 +243,6 @@ func (o *pubOptions) parseHeader(s string) (header, error) {
 	}
 	if strings.ContainsAny(h.value, "\r\n") {
 		return header{}, fmt.Errorf("invalid header value for %q: contains a line break", h.key)
-	}
-	if o.template && strings.Contains(h.value, "{{") {
-		t, err := tmpl.Parse("header "+h.key, h.value, o.f.Now)
-		if err != nil {
-			return header{}, err
-		}
-		h.tmpl = t
 	}
 	return h, nil
 }
@@ -226,7 +256,7 @@ func btoi(b bool) int {
 
 // runPub publishes (or requests) every message of the source.
 func runPub(ctx context.Context, o *pubOptions) error {
-	src, err := o.messages()
+	src, total, err := o.messages()
 	if err != nil {
 		return err
 	}
@@ -238,7 +268,7 @@ func runPub(ctx context.Context, o *pubOptions) error {
 		return err
 	}
 	async := make(chan error, asyncQueueLen)
-	conn, err := o.f.Dial(ctx, s, natsconn.Events{AsyncError: func(err error) {
+	conn, err := o.dial(ctx, s, natsconn.Events{AsyncError: func(err error) {
 		select {
 		case async <- err:
 		default:
@@ -251,30 +281,9 @@ func runPub(ctx context.Context, o *pubOptions) error {
 	if o.request {
 		return o.runRequests(ctx, conn, s, src, async)
 	}
-	var n, bytes int
-	var last *record.Message
-	for {
-		m, err := src()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return inputError(err)
-		}
-		if n > 0 && o.sleep > 0 {
-			if err := sleep(ctx, o.sleep); err != nil {
-				return err
-			}
-		}
-		if err := conn.Publish(m); err != nil {
-			return exit.WithCode(exit.Failed, fmt.Errorf("publishing to %q: %w", m.Subject, err))
-		}
-		n++
-		bytes += len(m.Data)
-		last = m
-		if err := pendingServerError(async); err != nil {
-			return err
-		}
+	n, bytes, last, err := o.publishAll(ctx, conn, src, total, async)
+	if err != nil {
+		return err
 	}
 	if err := o.flush(ctx, conn, s.Timeout); err != nil {
 		return err
@@ -290,6 +299,45 @@ func runPub(ctx context.Context, o *pubOptions) error {
 		}
 	}
 	return nil
+}
+
+// dial connects, through the --trace logger when asked.
+func (o *pubOptions) dial(ctx context.Context, s *connflags.Settings, ev natsconn.Events) (natsconn.Conn, error) {
+	d := o.f.Dial
+	if o.conn.Trace {
+		d = natsconn.Traced(d, o.f.IO.Err, o.f.Redact)
+	}
+	return d(ctx, s, ev)
+}
+
+// publishAll publishes the messages of src, paced by --rate/--sleep/--jitter,
+// with a progress line on a terminal.
+func (o *pubOptions) publishAll(ctx context.Context, conn natsconn.Conn, src source, total int, async chan error) (n, bytes int, last *record.Message, err error) {
+	pace := newPacer(o)
+	prog := newProgress(o, total)
+	defer prog.done()
+	for {
+		m, err := src()
+		if errors.Is(err, io.EOF) {
+			return n, bytes, last, nil
+		}
+		if err != nil {
+			return n, bytes, last, inputError(err)
+		}
+		if err := pace.wait(ctx); err != nil {
+			return n, bytes, last, err
+		}
+		if err := conn.Publish(m); err != nil {
+			return n, bytes, last, exit.WithCode(exit.Failed, fmt.Errorf("publishing to %q: %w", m.Subject, err))
+		}
+		n++
+		bytes += len(m.Data)
+		last = m
+		prog.update(n)
+		if err := pendingServerError(async); err != nil {
+			return n, bytes, last, err
+		}
+	}
 }
 
 // printDryRun writes the messages that would be sent, one record per line.
@@ -348,24 +396,10 @@ func inputError(err error) error {
 	return err
 }
 
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		if cmdutil.Interrupted(ctx) {
-			return exit.ErrInterrupted
-		}
-		return ctx.Err()
-	}
-}
-
 // printer returns the reply printer for --request.
 func (o *pubOptions) printer() (*msgprint.Printer, error) {
-	po := msgprint.Options{}
+	mode, _ := output.ParseColorMode(o.color)
+	po := msgprint.Options{Color: output.ColorEnabled(mode, o.f.IO.OutTTY, o.f.Getenv)}
 	switch {
 	case o.raw:
 		po.Mode = msgprint.Raw

@@ -46,7 +46,30 @@ func TestFlags(t *testing.T) {
 		{args: []string{"--stdin-mode", "line", "s"}, check: func(o *pubOptions) bool { return o.stdinMode == payload.Line }},
 		{args: []string{"--input", "json"}, check: func(o *pubOptions) bool { return o.input == "json" && o.subject == "" }},
 		{args: []string{"--request", "--replies", "0", "--idle", "1s", "--json", "s", "x"}, check: func(o *pubOptions) bool { return o.request && o.replies == 0 }},
-		{args: []string{"--template", "s.{{Count}}", "b"}, check: func(o *pubOptions) bool { return o.subjectTmpl != nil }},
+		// Subjects and -H values are never templates, with or without --template.
+		{args: []string{"--template", "s.{{Count}}", "b"}, check: func(o *pubOptions) bool { return o.subject == "s.{{Count}}" && o.template }},
+		{args: []string{"s.{{Nope}}", "{{x"}, check: func(o *pubOptions) bool { return o.subject == "s.{{Nope}}" && *o.body == "{{x" }},
+		{args: []string{"-H", "K:{{Nope}}", "s", "{{x"}, check: func(o *pubOptions) bool { return o.hdrs[0].value == "{{Nope}}" }},
+		{args: []string{"--template", "-H", "K:{{Nope}}", "s", "b"}, check: func(o *pubOptions) bool { return o.hdrs[0].value == "{{Nope}}" }},
+		{args: []string{"--rate", "10/s", "s"}, check: func(o *pubOptions) bool { return o.rateInterval == 100*time.Millisecond }},
+		{args: []string{"--rate", "120/m", "s"}, check: func(o *pubOptions) bool { return o.rateInterval == 500*time.Millisecond }},
+		{args: []string{"--rate", "4", "--jitter", "5ms", "s"}, check: func(o *pubOptions) bool {
+			return o.rateInterval == 250*time.Millisecond && o.jitter == 5*time.Millisecond
+		}},
+		{args: []string{"--rate", "5/100ms", "s"}, check: func(o *pubOptions) bool { return o.rateInterval == 20*time.Millisecond }},
+		{args: []string{"--request", "--wait-empty", "s"}, check: func(o *pubOptions) bool { return o.waitEmpty }},
+		{args: []string{"--request", "-o", "json", "s"}, check: func(o *pubOptions) bool { return o.json }},
+		{args: []string{"--trace", "s"}, check: func(o *pubOptions) bool { return o.conn.Trace }},
+		{args: []string{"--no-templates", "s", "b"}, err: "unknown flag: --no-templates"},
+		{args: []string{"--rate", "0", "s"}, err: "invalid --rate"},
+		{args: []string{"--rate", "5/fortnight", "s"}, err: "invalid --rate"},
+		{args: []string{"--rate", "5", "--sleep", "1s", "s"}, err: "cannot be combined"},
+		{args: []string{"--jitter", "-1s", "s"}, err: "negative"},
+		{args: []string{"--wait-empty", "s"}, err: "need --request"},
+		{args: []string{"--request", "--wait-empty", "--replies", "2", "s"}, err: "cannot be combined"},
+		{args: []string{"--request", "-o", "csv", "s"}, err: "unknown -o"},
+		{args: []string{"--color", "pink", "s"}, err: "--color"},
+		{args: []string{"--template", "s.{{ Count }}", "b"}, err: "contains whitespace"},
 		{args: []string{}, err: "SUBJECT is required"},
 		{args: []string{"s", "a", "b"}, err: "too many arguments"},
 		{args: []string{"bad subject"}, err: "invalid subject"},
@@ -60,7 +83,6 @@ func TestFlags(t *testing.T) {
 		{args: []string{"--request", "--reply", "r", "s"}, err: "--reply cannot"},
 		{args: []string{"--request", "--raw", "--json", "s"}, err: "cannot be combined"},
 		{args: []string{"--template", "s", "{{bad"}, err: ""}, // body templates are checked at run time
-		{args: []string{"--template", "-H", "K:{{Nope}}", "s"}, err: "not defined"},
 		{args: []string{"--nope", "s"}, err: "unknown flag"},
 	}
 	for _, tt := range tests {
@@ -125,6 +147,10 @@ func TestBodySources(t *testing.T) {
 	if err := os.WriteFile(file, bin, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	tplFile := filepath.Join(dir, "tpl.txt")
+	if err := os.WriteFile(tplFile, []byte("f={{Count}}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		args  []string
@@ -144,10 +170,14 @@ func TestBodySources(t *testing.T) {
 		{"nul mode", []string{"--stdin-mode", "nul", "s"}, "a b\x00c\n\x00", false, []string{"a b", "c\n"}},
 		{"count repeats", []string{"--count", "3", "s", "x"}, "", true, []string{"x", "x", "x"}},
 		{"count repeats stdin", []string{"--count", "2", "s"}, "in", false, []string{"in", "in"}},
-		{"template body", []string{"--template", "--count", "3", "s", "n={{Count}}"}, "", true, []string{"n=1", "n=2", "n=3"}},
-		{"no template without --template", []string{"s", "n={{Count}}"}, "", true, []string{"n={{Count}}"}},
-		{"--template leaves stdin alone", []string{"--template", "s"}, "{{Count}}", false, []string{"{{Count}}"}},
-		{"--template leaves files alone", []string{"--template", "s", "@" + file}, "", true, []string{string(bin)}},
+		{"BODY is literal without --template", []string{"--count", "2", "s", "n={{Count}}"}, "", true, []string{"n={{Count}}", "n={{Count}}"}},
+		{"broken braces are no error without --template", []string{"s", "n={{Count}} {{bad"}, "", true, []string{"n={{Count}} {{bad"}},
+		{"no templates in stdin", []string{"s"}, "{{Count}}", false, []string{"{{Count}}"}},
+		{"no templates in stdin lines", []string{"--stdin-mode", "line", "s"}, "a{{Count}}\nb{{ID}}\n", false, []string{"a{{Count}}", "b{{ID}}"}},
+		{"no templates in files", []string{"s", "@" + tplFile}, "", true, []string{"f={{Count}}"}},
+		{"--template expands BODY per message", []string{"--template", "--count", "2", "s", "n={{Count}}"}, "", true, []string{"n=1", "n=2"}},
+		{"--template expands an @@ BODY", []string{"--template", "s", "@@{{Count}}"}, "", true, []string{"@1"}},
+		{"--template with a plain BODY", []string{"--template", "s", "plain }} text"}, "", true, []string{"plain }} text"}},
 		{"empty body", []string{"s", ""}, "", true, []string{""}},
 	}
 	for _, tt := range tests {
@@ -165,20 +195,36 @@ func TestBodySources(t *testing.T) {
 
 func TestSubjectsHeadersReply(t *testing.T) {
 	s := clitest.StartServer(t, "")
-	msgs, res := published(t, s, "t.>", 2, clitest.Invocation{
-		Args: []string{"--template", "--count", "2", "-H", "K:{{Count}}", "-H", "K=fixed", "-H", "Other:x y", "--reply", "my.reply", "t.{{Count}}", "b"},
-	})
-	for i, m := range msgs {
-		n := fmt.Sprint(i + 1)
-		if m.Subject != "t."+n || m.Reply != "my.reply" ||
-			!reflect.DeepEqual(m.Headers, map[string][]string{"K": {n, "fixed"}, "Other": {"x y"}}) {
-			t.Errorf("message %d: %+v", i, m)
-		}
+	// The subject and -H values are sent as given, even with --template
+	// (which expands only the BODY argument).
+	for _, tt := range []struct {
+		name     string
+		template bool
+		bodies   []string
+	}{
+		{"without --template", false, []string{"b{{Count}}", "b{{Count}}"}},
+		{"with --template", true, []string{"b1", "b2"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"--count", "2", "-H", "K:{{Count}}", "-H", "K=fixed", "-H", "Other:x {{ID}}",
+				"--reply", "my.{{Count}}", "t.{{Count}}", "b{{Count}}"}
+			if tt.template {
+				args = append([]string{"--template"}, args...)
+			}
+			msgs, res := published(t, s, "t.>", 2, clitest.Invocation{Args: args})
+			for i, m := range msgs {
+				if m.Subject != "t.{{Count}}" || m.Reply != "my.{{Count}}" || string(m.Data) != tt.bodies[i] ||
+					!reflect.DeepEqual(m.Headers, map[string][]string{"K": {"{{Count}}", "fixed"}, "Other": {"x {{ID}}"}}) {
+					t.Errorf("message %d: %+v", i, m)
+				}
+			}
+			want := fmt.Sprintf("Published 2 messages (%d bytes)", len(tt.bodies[0])+len(tt.bodies[1]))
+			if !strings.Contains(res.Stderr, want) {
+				t.Errorf("stderr %q, want %q", res.Stderr, want)
+			}
+		})
 	}
-	if !strings.Contains(res.Stderr, "Published 2 messages (2 bytes)") {
-		t.Errorf("stderr %q", res.Stderr)
-	}
-	_, res = published(t, s, "one", 1, clitest.Invocation{Args: []string{"one", "hello"}})
+	_, res := published(t, s, "one", 1, clitest.Invocation{Args: []string{"one", "hello"}})
 	if res.Stderr != "Published 5 bytes to \"one\"\n" {
 		t.Errorf("stderr %q", res.Stderr)
 	}
@@ -206,6 +252,8 @@ func TestUsageAtRunTime(t *testing.T) {
 	}{
 		{[]string{"--stdin-mode", "line", "--count", "2", "s"}, "a\nb\n", "--count cannot"},
 		{[]string{"--template", "s", "bad {{ template"}, "", "body template"},
+		{[]string{"--template", "s", "{{Nope}}"}, "", `function "Nope" not defined`},
+		{[]string{"--template", "s", "{{Random 5 1}}"}, "", "Random 5 1"},
 		{[]string{"s", "@/nonexistent/file"}, "", "reading body"},
 		{[]string{"--data-file", "x", "--stdin", "s"}, "", "only once"},
 		{[]string{"--input", "json"}, `{"subject":"a b","data":"x"}`, "invalid subject"},
@@ -217,6 +265,43 @@ func TestUsageAtRunTime(t *testing.T) {
 		if res.Code != exit.Usage || !strings.Contains(res.Stderr, tt.want) {
 			t.Errorf("%v: exit %d stderr %q, want 2 with %q", tt.args, res.Code, res.Stderr, tt.want)
 		}
+	}
+}
+
+// TestTemplateOnlyBodyArgument: --template without a BODY argument is a
+// usage error, whatever the body source, and nothing is published.
+func TestTemplateOnlyBodyArgument(t *testing.T) {
+	s := clitest.StartServer(t, "")
+	file := filepath.Join(t.TempDir(), "tpl.txt")
+	if err := os.WriteFile(file, []byte("f={{Count}}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	col := clitest.Collect(t, clitest.Connect(t, s.URL, "", ""), "s")
+	for _, tt := range []struct {
+		args []string
+		tty  bool
+		want string
+	}{
+		{[]string{"--template", "s"}, false, "applies only to a BODY argument"},
+		{[]string{"--template", "--count", "2", "s"}, false, "applies only to a BODY argument"},
+		{[]string{"--template", "--stdin-mode", "line", "s"}, false, "applies only to a BODY argument"},
+		{[]string{"--template", "--stdin-mode", "nul", "s"}, false, "applies only to a BODY argument"},
+		{[]string{"--template", "s", "-"}, true, "applies only to a BODY argument"},
+		{[]string{"--template", "--stdin", "s"}, true, "applies only to a BODY argument"},
+		{[]string{"--template", "s", "@" + file}, true, "applies only to a BODY argument"},
+		{[]string{"--template", "--data-file", file, "s"}, true, "applies only to a BODY argument"},
+		{[]string{"--template", "s"}, true, "applies only to a BODY argument"},
+		{[]string{"--template", "--input", "json"}, false, "--template do not apply"},
+		{[]string{"--dry-run", "--template", "s"}, false, "applies only to a BODY argument"},
+	} {
+		res := run(t, clitest.Invocation{Args: append([]string{"-s", s.URL}, tt.args...), Stdin: []byte("in={{Count}}\n"), InTTY: tt.tty})
+		if res.Code != exit.Usage || !strings.Contains(res.Stderr, tt.want) || res.Stdout != "" {
+			t.Errorf("%v (tty %v): exit %d stdout %q stderr %q, want exit 2 with %q", tt.args, tt.tty, res.Code, res.Stdout, res.Stderr, tt.want)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := col.Count(); n != 0 {
+		t.Errorf("%d messages published, want 0", n)
 	}
 }
 
@@ -405,10 +490,14 @@ func regexpMatch(re, s string) bool {
 func TestDryRun(t *testing.T) {
 	// No server: --dry-run never connects.
 	res := run(t, clitest.Invocation{Args: []string{"-s", "nats://127.0.0.1:1", "--dry-run", "--template", "--count", "2", "-H", "K:v{{Count}}", "--reply", "r", "s", "b{{Count}}"}})
-	want := `{"subject":"s","reply":"r","headers":{"K":["v1"]},"data":"b1","size":2}` + "\n" +
-		`{"subject":"s","reply":"r","headers":{"K":["v2"]},"data":"b2","size":2}` + "\n"
+	want := `{"subject":"s","reply":"r","headers":{"K":["v{{Count}}"]},"data":"b1","size":2}` + "\n" +
+		`{"subject":"s","reply":"r","headers":{"K":["v{{Count}}"]},"data":"b2","size":2}` + "\n"
 	if res.Code != 0 || res.Stdout != want {
 		t.Errorf("exit %d stdout %q stderr %q", res.Code, res.Stdout, res.Stderr)
+	}
+	res = run(t, clitest.Invocation{Args: []string{"--dry-run", "s.{{ID}}", "b{{Count}}"}})
+	if res.Code != 0 || res.Stdout != `{"subject":"s.{{ID}}","reply":"","data":"b{{Count}}","size":10}`+"\n" {
+		t.Errorf("no --template: exit %d stdout %q stderr %q", res.Code, res.Stdout, res.Stderr)
 	}
 	res = run(t, clitest.Invocation{Args: []string{"--dry-run", "--stdin-mode", "line", "s"}, Stdin: []byte("a\n\xff\n")})
 	if res.Stdout != `{"subject":"s","reply":"","data":"a","size":1}`+"\n"+`{"subject":"s","reply":"","data_b64":"/w==","size":1}`+"\n" {

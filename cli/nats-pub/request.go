@@ -54,6 +54,7 @@ func (o *pubOptions) runRequests(ctx context.Context, conn natsconn.Conn, s *con
 		return exit.WithCode(exit.Failed, fmt.Errorf("subscribing to the reply inbox: %w", err))
 	}
 	defer sub.Unsubscribe()
+	pace := newPacer(o)
 	for i := 1; ; i++ {
 		m, err := src()
 		if errors.Is(err, io.EOF) {
@@ -62,10 +63,8 @@ func (o *pubOptions) runRequests(ctx context.Context, conn natsconn.Conn, s *con
 		if err != nil {
 			return inputError(err)
 		}
-		if i > 1 && o.sleep > 0 {
-			if err := sleep(ctx, o.sleep); err != nil {
-				return err
-			}
+		if err := pace.wait(ctx); err != nil {
+			return err
 		}
 		m.Reply = base + "." + strconv.Itoa(i)
 		if err := r.one(ctx, m); err != nil {
@@ -88,6 +87,9 @@ func (r *requester) one(ctx context.Context, m *record.Message) error {
 	var idleC <-chan time.Time
 	var idle *time.Timer
 	want, got := r.o.replies, 0
+	if r.o.waitEmpty {
+		want = 0
+	}
 	for want == 0 || got < want {
 		select {
 		case rep := <-r.replies:
@@ -96,6 +98,9 @@ func (r *requester) one(ctx context.Context, m *record.Message) error {
 			}
 			if rep.Status == natsconn.StatusNoResponders && len(rep.Data) == 0 {
 				return exit.IncompleteErrorf("no responders on %q", m.Subject)
+			}
+			if r.o.waitEmpty && len(rep.Data) == 0 && rep.Status == 0 {
+				return nil // the end-of-stream marker
 			}
 			got++
 			if err := r.print(rep, start); err != nil {
@@ -114,6 +119,9 @@ func (r *requester) one(ctx context.Context, m *record.Message) error {
 				}
 			}
 		case <-idleC:
+			if r.o.waitEmpty {
+				return r.short(m, got, want)
+			}
 			return nil
 		case <-deadline.C:
 			return r.short(m, got, want)
@@ -134,6 +142,8 @@ func (r *requester) one(ctx context.Context, m *record.Message) error {
 // short reports a request that ended before its replies arrived.
 func (r *requester) short(m *record.Message, got, want int) error {
 	switch {
+	case r.o.waitEmpty:
+		return exit.IncompleteErrorf("received %d replies on %q but no empty end-of-stream reply within %s", got, m.Subject, r.timeout)
 	case got == 0:
 		return exit.IncompleteErrorf("no reply on %q within %s", m.Subject, r.timeout)
 	case want > 0 && got < want:

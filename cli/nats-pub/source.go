@@ -61,21 +61,25 @@ func (o *pubOptions) bodySource() (bodyKind, string, error) {
 	return bodyArg, *o.body, nil
 }
 
-// messages builds the message source from the options and stdin.
-func (o *pubOptions) messages() (source, error) {
+// messages builds the message source from the options and stdin, and
+// tells how many messages it yields (0 when unknown: stdin records).
+func (o *pubOptions) messages() (source, int, error) {
 	if o.input == "json" {
-		return o.jsonSource()
+		src, err := o.jsonSource()
+		return src, 0, err
 	}
 	kind, arg, err := o.bodySource()
 	if err != nil {
-		return nil, exit.WithCode(exit.Usage, err)
+		return nil, 0, exit.WithCode(exit.Usage, err)
+	}
+	if o.template && kind != bodyArg {
+		return nil, 0, exit.UsageErrorf("--template applies only to a BODY argument; stdin and file data are never expanded")
 	}
 	if kind == bodyStdin && o.stdinMode != payload.EOF {
 		if o.countSet {
-			return nil, exit.UsageErrorf("--count cannot be used with --stdin-mode %s (one message per record)", o.stdinMode)
+			return nil, 0, exit.UsageErrorf("--count cannot be used with --stdin-mode %s (one message per record)", o.stdinMode)
 		}
-		r := payload.NewReader(o.f.IO.In, o.stdinMode)
-		return o.recordSource(func() ([]byte, error) { return r.Next() }), nil
+		return o.recordSource(payload.NewReader(o.f.IO.In, o.stdinMode).Next), 0, nil
 	}
 	var data []byte
 	switch kind {
@@ -83,18 +87,16 @@ func (o *pubOptions) messages() (source, error) {
 		data = []byte(arg)
 	case bodyFile:
 		if data, err = os.ReadFile(arg); err != nil {
-			return nil, exit.WithCode(exit.Usage, fmt.Errorf("reading body: %w", err))
+			return nil, 0, exit.WithCode(exit.Usage, fmt.Errorf("reading body: %w", err))
 		}
 	case bodyStdin:
 		if data, err = payload.NewReader(o.f.IO.In, payload.EOF).Next(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	var body *tmpl.Template
-	if o.template && kind == bodyArg {
-		if body, err = tmpl.Parse("body", arg, o.f.Now); err != nil {
-			return nil, exit.WithCode(exit.Usage, err)
-		}
+	body, err := o.bodyTemplate(data)
+	if err != nil {
+		return nil, 0, err
 	}
 	i := 0
 	return o.recordSource(func() ([]byte, error) {
@@ -110,55 +112,40 @@ func (o *pubOptions) messages() (source, error) {
 			return b, nil
 		}
 		return data, nil
-	}), nil
+	}), o.count, nil
+}
+
+// bodyTemplate parses the BODY argument as a template when --template is
+// given (messages has already refused --template for other bodies); nil
+// means the body is sent as is.
+func (o *pubOptions) bodyTemplate(data []byte) (*tmpl.Template, error) {
+	if !o.template {
+		return nil, nil
+	}
+	t, err := tmpl.Parse("body", string(data), o.f.Now)
+	if err != nil {
+		return nil, exit.WithCode(exit.Usage, fmt.Errorf("%w (without --template the body is sent as is)", err))
+	}
+	return t, nil
 }
 
 // recordSource turns payloads into messages with the subject, reply and
-// headers of the command line (templates applied when --template is set).
+// headers of the command line, all sent as given.
 func (o *pubOptions) recordSource(next func() ([]byte, error)) source {
-	n := 0
 	return func() (*record.Message, error) {
 		data, err := next()
 		if err != nil {
 			return nil, err
 		}
-		n++
 		m := &record.Message{Subject: o.subject, Reply: o.reply, Data: data}
-		if err := o.applyTemplates(m, n); err != nil {
-			return nil, err
-		}
 		if len(o.hdrs) > 0 {
 			m.Headers = make(map[string][]string, len(o.hdrs))
 			for _, h := range o.hdrs {
-				v := h.value
-				if h.tmpl != nil {
-					b, err := h.tmpl.Expand(n)
-					if err != nil {
-						return nil, exit.WithCode(exit.Usage, err)
-					}
-					v = string(b)
-				}
-				m.Headers[h.key] = append(m.Headers[h.key], v)
+				m.Headers[h.key] = append(m.Headers[h.key], h.value)
 			}
 		}
 		return m, nil
 	}
-}
-
-// applyTemplates expands the subject template for message n.
-func (o *pubOptions) applyTemplates(m *record.Message, n int) error {
-	if o.subjectTmpl == nil {
-		return nil
-	}
-	b, err := o.subjectTmpl.Expand(n)
-	if err != nil {
-		return exit.WithCode(exit.Usage, err)
-	}
-	m.Subject = string(b)
-	if err := subject.Validate(m.Subject); err != nil {
-		return exit.WithCode(exit.Usage, err)
-	}
-	return nil
 }
 
 // jsonSource reads NDJSON message records (nats-sub --json output) from

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +14,7 @@ import (
 	"github.com/natsys/natsys/cli/internal/exit"
 	"github.com/natsys/natsys/cli/internal/msgprint"
 	"github.com/natsys/natsys/cli/internal/natsconn"
+	"github.com/natsys/natsys/cli/internal/output"
 	"github.com/natsys/natsys/cli/internal/record"
 	"github.com/natsys/natsys/cli/internal/subject"
 )
@@ -43,6 +43,23 @@ type subOptions struct {
 	respond      string
 	respondSet   bool
 	echo         bool
+	respondExec  string
+	translate    string
+	decode       string
+	matchReplies bool
+	reportSubj   bool
+	reportSubs   bool
+	reportTop    int
+	output       string
+	columns      []string
+	noHeaders    bool
+	color        string
+	dryRun       bool
+
+	translateCmd *command
+	respondCmd   *command
+	decodeFn     decoder
+	reportFormat output.Format
 }
 
 // newRootCmd builds the nats-sub command tree.
@@ -65,7 +82,10 @@ message before --timeout/--idle), 4 cannot connect, 5 not authorised,
 		Example: `  nats-sub 'orders.>'
   nats-sub --count 1 --timeout 5s reply.subject
   nats-sub --json 'events.*' | jq .data
-  nats-sub --format '{{.Subject}} {{.Data}}\n' foo bar`,
+  nats-sub --format '{{.Subject}} {{.Data}}\n' foo bar
+  nats-sub --translate 'jq -c .' 'orders.>'
+  nats-sub --match-replies 'svc.>'
+  nats-sub --report-subjects --idle 10s -o csv '>' > subjects.csv`,
 		Args: cmdutil.UsageArgs(func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 && !o.inbox {
 				return errors.New("at least one SUBJECT is required (or --inbox)")
@@ -76,6 +96,9 @@ message before --timeout/--idle), 4 cannot connect, 5 not authorised,
 			o.subjects = args
 			o.respondSet = cmd.Flags().Changed("respond")
 			if err := o.validate(); err != nil {
+				return exit.WithCode(exit.Usage, err)
+			}
+			if err := o.validateExtras(); err != nil {
 				return exit.WithCode(exit.Usage, err)
 			}
 			if runF != nil {
@@ -102,9 +125,30 @@ message before --timeout/--idle), 4 cannot connect, 5 not authorised,
 	fs.BoolVar(&o.quiet, "quiet", false, "no status lines or summary on stderr")
 	fs.StringVar(&o.respond, "respond", "", "answer every message that has a reply subject with TEXT (a reply service)")
 	fs.BoolVar(&o.echo, "echo", false, "answer every message that has a reply subject with its own body and headers")
+	fs.StringVar(&o.respondExec, "respond-exec", "", "answer every message that has a reply subject with the output of this shell command (body on stdin)")
+	fs.StringVar(&o.translate, "translate", "", "print each body through this shell command (body on stdin; {{Subject}} and {{Reply}} are replaced)")
+	fs.StringVar(&o.decode, "decode", "", "print each body as hex or base64 text (for binary payloads)")
+	fs.BoolVar(&o.matchReplies, "match-replies", false, "also watch the inbox prefix and print each reply with its request number and latency")
+	fs.BoolVar(&o.reportSubj, "report-subjects", false, "count messages per subject and print a table instead of the messages")
+	fs.BoolVar(&o.reportSubs, "report-subscriptions", false, "count messages per subscription pattern and print a table instead of the messages")
+	fs.IntVar(&o.reportTop, "report-top", defaultReportTop, "rows shown by --report-subjects/--report-subscriptions (0: all)")
+	fs.StringVarP(&o.output, "output", "o", "", "report format: table, plain, md, csv, tsv, json or ndjson (default: table on a terminal, else plain); json/ndjson alone is --json")
+	fs.StringSliceVar(&o.columns, "columns", nil, "report columns to print, in order (subject|subscription,messages,bytes)")
+	fs.BoolVar(&o.noHeaders, "no-headers", false, "report tables without the header line")
+	fs.StringVar(&o.color, "color", "auto", "colour: auto, always or never (auto: only on a terminal, without NO_COLOR or TERM=dumb)")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print the subscriptions (SUB lines) that would be made, and exit without connecting")
 	o.conn.Register(fs)
+	o.conn.RegisterTrace(fs)
 	fs.SortFlags = false
 	cmdutil.Setup(cmd, f)
+	cmd.ValidArgsFunction = cmdutil.CompleteSubjects(f, &o.conn, 0)
+	formats := make([]string, len(output.Formats))
+	for i, ft := range output.Formats {
+		formats[i] = string(ft)
+	}
+	cmdutil.RegisterCompletions(cmd, f, map[string][]string{
+		"decode": {"hex", "base64"}, "output": formats, "color": {"auto", "always", "never"},
+	})
 	return cmd
 }
 
@@ -123,8 +167,8 @@ func (o *subOptions) validate() error {
 		return errors.New("--headers-only and --subjects-only apply to the default output only")
 	case o.headersOnly && o.subjectsOnly:
 		return errors.New("--headers-only and --subjects-only cannot be combined")
-	case o.respondSet && o.echo:
-		return errors.New("--respond and --echo cannot be combined")
+	case btoi(o.respondSet)+btoi(o.echo)+btoi(o.respondExec != "") > 1:
+		return errors.New("--respond, --echo and --respond-exec cannot be combined")
 	case o.timestamp && o.delta:
 		return errors.New("--timestamp and --delta-time cannot be combined")
 	case o.count < 0:
@@ -152,11 +196,96 @@ func (o *subOptions) validate() error {
 	return nil
 }
 
+// validateExtras checks the transform, match, report and output options.
+func (o *subOptions) validateExtras() error {
+	var err error
+	if err := o.validateOutput(); err != nil {
+		return err
+	}
+	report := o.reportSubj || o.reportSubs
+	switch {
+	case o.reportSubj && o.reportSubs:
+		return errors.New("--report-subjects and --report-subscriptions cannot be combined")
+	case report && (o.raw || o.format != "" || o.headersOnly || o.subjectsOnly || o.timestamp || o.delta ||
+		o.translate != "" || o.decode != "" || o.matchReplies):
+		return errors.New("--report-subjects/--report-subscriptions print a table: --raw, --format, --headers-only, --subjects-only, -t, -d, --translate, --decode and --match-replies do not apply")
+	case !report && (len(o.columns) > 0 || o.noHeaders || (o.output != "" && !o.json)):
+		return errors.New("-o table|plain|md|csv|tsv, --columns and --no-headers apply to --report-subjects/--report-subscriptions")
+	case o.reportTop < 0:
+		return errors.New("--report-top must not be negative")
+	case o.translate != "" && o.decode != "":
+		return errors.New("--translate and --decode cannot be combined")
+	}
+	if o.translate != "" {
+		if o.translateCmd, err = parseCommand("--translate", o.translate); err != nil {
+			return err
+		}
+	}
+	if o.respondExec != "" {
+		if o.respondCmd, err = parseCommand("--respond-exec", o.respondExec); err != nil {
+			return err
+		}
+	}
+	if report {
+		key := "subject"
+		if o.reportSubs {
+			key = "subscription"
+		}
+		for _, c := range o.columns {
+			if c != key && c != "messages" && c != "bytes" {
+				return fmt.Errorf("unknown column %q (have %s,messages,bytes)", c, key)
+			}
+		}
+	}
+	o.decodeFn, err = parseDecode(o.decode)
+	return err
+}
+
+// validateOutput checks -o and --color: -o json/ndjson without a report is
+// --json; with a report, --json means -o ndjson.
+func (o *subOptions) validateOutput() error {
+	if _, err := output.ParseColorMode(o.color); err != nil {
+		return err
+	}
+	report := o.reportSubj || o.reportSubs
+	if o.output != "" {
+		f, err := output.ParseFormat(o.output)
+		if err != nil {
+			return err
+		}
+		o.reportFormat = f
+		if !report && (f == output.FormatJSON || f == output.FormatNDJSON) {
+			if o.raw || o.format != "" || o.headersOnly || o.subjectsOnly {
+				return errors.New("-o json, --raw and --format cannot be combined")
+			}
+			o.json = true
+		}
+	}
+	if report && o.json {
+		if o.output != "" && o.reportFormat != output.FormatJSON && o.reportFormat != output.FormatNDJSON {
+			return errors.New("--json and -o cannot be combined")
+		}
+		if o.reportFormat == "" {
+			o.reportFormat = output.FormatNDJSON
+		}
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // printOptions builds the message printer options.
 func (o *subOptions) printOptions(start time.Time) (msgprint.Options, error) {
+	mode, _ := output.ParseColorMode(o.color)
 	po := msgprint.Options{
 		HeadersOnly: o.headersOnly, SubjectsOnly: o.subjectsOnly,
 		Timestamp: o.timestamp, DeltaTime: o.delta, Start: start,
+		Color: output.ColorEnabled(mode, o.f.IO.OutTTY, o.f.Getenv),
 	}
 	switch {
 	case o.raw:
@@ -199,14 +328,24 @@ func runSub(ctx context.Context, o *subOptions) error {
 	if err != nil {
 		return err
 	}
+	st := newSubState(o)
+	if o.matchReplies {
+		st.match = newMatcher(s.InboxPrefix)
+	}
+	if o.dryRun {
+		return st.printDryRun(s.InboxPrefix)
+	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, o.timeout, errDeadline)
 		defer cancel()
 		s.ConnectTimeout = min(s.ConnectTimeout, o.timeout)
 	}
-	st := newSubState(o)
-	conn, err := o.f.Dial(ctx, s, st.events(true))
+	dial := o.f.Dial
+	if o.conn.Trace {
+		dial = natsconn.Traced(dial, io.Err, o.f.Redact)
+	}
+	conn, err := dial(ctx, s, st.events(true))
 	if err != nil {
 		return err
 	}
@@ -223,9 +362,17 @@ func runSub(ctx context.Context, o *subOptions) error {
 	}
 	if !o.quiet {
 		fmt.Fprintf(io.Err, "Subscribing on %s%s\n", strings.Join(st.patterns, ", "), queueNote(o.queue))
+		if st.match != nil {
+			fmt.Fprintf(io.Err, "Matching replies on %s\n", st.match.pattern)
+		}
 	}
 	st.conn = conn
-	reason, n, loopErr := st.loop(ctx, msgprint.New(io.Out, po))
+	st.p = msgprint.New(io.Out, po)
+	st.rep, err = o.newReport()
+	if err != nil {
+		return err
+	}
+	reason, n, loopErr := st.loop(ctx)
 	st.stopDelivery()
 	dropped := 0
 	for _, sub := range subs {
@@ -234,10 +381,40 @@ func runSub(ctx context.Context, o *subOptions) error {
 	if loopErr != nil {
 		return loopErr
 	}
+	if st.rep != nil {
+		if err := st.rep.final(o.f.Now()); err != nil {
+			return fmt.Errorf("writing output: %w", err)
+		}
+	}
 	if !o.quiet {
 		st.summary(n, dropped, o.f.Now().Sub(start))
 	}
 	return o.result(reason, n)
+}
+
+// newReport returns the --report-* accumulator, or nil.
+func (o *subOptions) newReport() (*report, error) {
+	if !o.reportSubj && !o.reportSubs {
+		return nil, nil
+	}
+	f := o.reportFormat
+	if f == "" {
+		var err error
+		if f, err = output.DefaultFormat(o.f.IO.OutTTY, o.f.Getenv); err != nil {
+			return nil, exit.WithCode(exit.Usage, err)
+		}
+	}
+	mode, _ := output.ParseColorMode(o.color)
+	r := &report{
+		bySub: o.reportSubs, top: o.reportTop, format: f, w: o.f.IO.Out,
+		tty: o.f.IO.OutTTY && f != output.FormatJSON && f != output.FormatNDJSON,
+		opts: output.Options{
+			Format: f, NoHeaders: o.noHeaders, Columns: o.columns,
+			Color: output.ColorEnabled(mode, o.f.IO.OutTTY, o.f.Getenv), Terminal: o.f.IO.OutTTY,
+		},
+		rows: map[string]*reportRow{},
+	}
+	return r, nil
 }
 
 func queueNote(q string) string {
@@ -270,197 +447,4 @@ func (o *subOptions) result(reason stopReason, n uint64) error {
 		return exit.IncompleteErrorf("no message received %s", what)
 	}
 	return nil
-}
-
-// subState is the shared state of one run.
-type subState struct {
-	o        *subOptions
-	patterns []string
-	msgs     chan *record.Message
-	stop     chan struct{}
-	stopOnce sync.Once
-	async    chan error
-	closed   chan struct{}
-	closeOne sync.Once
-	warn     *cmdutil.RateLimiter
-	bytes    int64
-	conn     natsconn.Conn
-}
-
-func newSubState(o *subOptions) *subState {
-	return &subState{
-		o:      o,
-		msgs:   make(chan *record.Message, msgQueueLen),
-		stop:   make(chan struct{}),
-		async:  make(chan error, asyncQueueLen),
-		closed: make(chan struct{}),
-		warn:   cmdutil.NewRateLimiter(o.f.Now, warnInterval),
-	}
-}
-
-// events returns the connection callbacks.
-func (st *subState) events(keep bool) natsconn.Events {
-	errw := st.o.f.IO.Err
-	return natsconn.Events{
-		KeepReconnecting: keep,
-		AsyncError: func(err error) {
-			select {
-			case st.async <- err:
-			default:
-			}
-		},
-		Disconnected: func(err error) {
-			if !st.o.quiet {
-				fmt.Fprintf(errw, "Disconnected: %s\n", st.o.f.Redact(fmt.Sprint(err)))
-			}
-		},
-		Reconnected: func(url string) {
-			if !st.o.quiet {
-				fmt.Fprintf(errw, "Reconnected to %s\n", st.o.f.Redact(url))
-			}
-		},
-		Closed: func() { st.closeOne.Do(func() { close(st.closed) }) },
-	}
-}
-
-// subscribe creates the subscriptions (and the inbox, with --inbox).
-func (st *subState) subscribe(conn natsconn.Conn) ([]natsconn.Subscription, error) {
-	st.patterns = append([]string(nil), st.o.subjects...)
-	if st.o.inbox {
-		in := conn.NewInbox()
-		st.patterns = append(st.patterns, in)
-		fmt.Fprintf(st.o.f.IO.Err, "Inbox: %s\n", in)
-	}
-	var subs []natsconn.Subscription
-	for _, p := range st.patterns {
-		sub, err := conn.Subscribe(p, st.o.queue, st.deliver)
-		if err != nil {
-			return nil, exit.WithCode(exit.Failed, fmt.Errorf("subscribing to %q: %w", p, err))
-		}
-		subs = append(subs, sub)
-	}
-	return subs, nil
-}
-
-// deliver hands a message from the client to the loop; it gives up once
-// the loop has stopped, so the client's delivery never blocks forever.
-func (st *subState) deliver(m *record.Message) {
-	select {
-	case st.msgs <- m:
-	case <-st.stop:
-	}
-}
-
-func (st *subState) stopDelivery() {
-	st.stopOnce.Do(func() { close(st.stop) })
-}
-
-// loop prints messages until a completion condition.
-func (st *subState) loop(ctx context.Context, p *msgprint.Printer) (stopReason, uint64, error) {
-	var n uint64
-	var idle *time.Timer
-	var idleC <-chan time.Time
-	if st.o.idle > 0 {
-		idle = time.NewTimer(st.o.idle)
-		defer idle.Stop()
-		idleC = idle.C
-	}
-	for {
-		select {
-		case m := <-st.msgs:
-			if st.ignored(m.Subject) {
-				continue
-			}
-			n++
-			m.Seq = n
-			st.bytes += int64(len(m.Data))
-			if err := p.Print(m); err != nil {
-				return 0, n, fmt.Errorf("writing output: %w", err)
-			}
-			if err := st.answer(m); err != nil {
-				return 0, n, err
-			}
-			if st.o.count > 0 && n >= uint64(st.o.count) {
-				return stopCount, n, nil
-			}
-			if idle != nil {
-				idle.Reset(st.o.idle)
-			}
-		case <-idleC:
-			return stopIdle, n, nil
-		case <-ctx.Done():
-			if cmdutil.Interrupted(ctx) {
-				return stopInterrupt, n, nil
-			}
-			return stopDeadline, n, nil
-		case err := <-st.async:
-			if err := st.asyncError(err); err != nil {
-				return 0, n, err
-			}
-		case <-st.closed:
-			return 0, n, exit.FailedErrorf("connection closed")
-		}
-	}
-}
-
-// asyncError reports a server or client error that arrived while running:
-// a permission violation ends the run (exit 1), others are warnings.
-func (st *subState) asyncError(err error) error {
-	if e := natsconn.ServerError(err); e != nil {
-		return e
-	}
-	if st.warn.Allow(err.Error()) {
-		fmt.Fprintf(st.o.f.IO.Err, "%s: warning: %s\n", st.o.f.Prog, st.o.f.Redact(err.Error()))
-	}
-	return nil
-}
-
-// answer replies to m with --respond or --echo.
-func (st *subState) answer(m *record.Message) error {
-	if m.Reply == "" || (!st.o.respondSet && !st.o.echo) {
-		return nil
-	}
-	r := &record.Message{Subject: m.Reply, Data: []byte(st.o.respond)}
-	if st.o.echo {
-		r.Data, r.Headers = m.Data, m.Headers
-	}
-	if err := st.conn.Publish(r); err != nil {
-		return exit.WithCode(exit.Failed, fmt.Errorf("replying to %q: %w", m.Reply, err))
-	}
-	return nil
-}
-
-func (st *subState) ignored(subj string) bool {
-	for _, p := range st.o.ignore {
-		if subject.Match(p, subj) {
-			return true
-		}
-	}
-	return false
-}
-
-// ctxErr turns a failure caused by the deadline or Ctrl-C into the right code.
-func (st *subState) ctxErr(ctx context.Context, err error) error {
-	if cmdutil.Interrupted(ctx) {
-		return exit.ErrInterrupted
-	}
-	if errors.Is(context.Cause(ctx), errDeadline) {
-		return exit.WithCode(exit.Incomplete, err)
-	}
-	return err
-}
-
-// summary prints the final counts on stderr (JSON with --json).
-func (st *subState) summary(n uint64, dropped int, elapsed time.Duration) {
-	w := st.o.f.IO.Err
-	if st.o.json {
-		fmt.Fprintf(w, `{"schema":"natsys.sub.summary/v1","messages":%d,"bytes":%d,"dropped":%d,"elapsed_s":%.6f}`+"\n",
-			n, st.bytes, dropped, elapsed.Seconds())
-		return
-	}
-	line := fmt.Sprintf("Received %d messages (%d bytes) in %s", n, st.bytes, elapsed.Round(time.Millisecond))
-	if dropped > 0 {
-		line += fmt.Sprintf("; %d dropped by the client (slow consumer)", dropped)
-	}
-	fmt.Fprintln(w, line)
 }

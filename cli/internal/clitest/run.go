@@ -24,6 +24,8 @@ type Invocation struct {
 	Env map[string]string
 	// InTTY and OutTTY pretend stdin/stdout are terminals.
 	InTTY, OutTTY bool
+	// ErrTTY pretends stderr is a terminal.
+	ErrTTY bool
 	// Ctx, when set, is the command's context (cancel it with cause
 	// exit.ErrInterrupted to simulate Ctrl-C).
 	Ctx context.Context
@@ -52,7 +54,7 @@ func Start(t testing.TB, prog string, newRoot func(*cmdutil.Factory) *cobra.Comm
 	t.Helper()
 	io, in, out, errb := iostreams.Test()
 	in.Write(inv.Stdin)
-	io.InTTY, io.OutTTY = inv.InTTY, inv.OutTTY
+	io.InTTY, io.OutTTY, io.ErrTTY = inv.InTTY, inv.OutTTY, inv.ErrTTY
 	env := map[string]string{}
 	if _, ok := inv.Env["XDG_CONFIG_HOME"]; !ok {
 		dir := t.TempDir()

@@ -41,6 +41,8 @@ type Flags struct {
 	Context        string
 	NoContext      bool
 	NoAuthWarning  bool
+	// Trace asks for a protocol trace on stderr (see RegisterTrace).
+	Trace bool
 
 	fs         *pflag.FlagSet
 	hasTimeout bool
@@ -78,6 +80,13 @@ func (f *Flags) Register(fs *pflag.FlagSet) {
 func (f *Flags) RegisterTimeout(fs *pflag.FlagSet) {
 	f.hasTimeout = true
 	fs.DurationVar(&f.Timeout, "timeout", DefaultTimeout, "deadline for connecting, for the final flush and for each request's replies (env NATS_TIMEOUT)")
+}
+
+// RegisterTrace adds --trace: log every protocol operation (connect, SUB,
+// PUB, MSG, PING/PONG) on stderr, with secrets redacted. Commands that
+// call it wrap their dialer with natsconn.Traced when Trace is set.
+func (f *Flags) RegisterTrace(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.Trace, "trace", false, "log the protocol operations (connect, SUB, PUB, MSG, PING) on stderr; secrets are never shown")
 }
 
 // changed reports whether the flag named name was given on the command line.

@@ -285,3 +285,26 @@ func TestAuthWarnings(t *testing.T) {
 		t.Errorf("URL credentials: warnings %q err %v", s.Warnings, err)
 	}
 }
+
+func TestContextNames(t *testing.T) {
+	dir := t.TempDir()
+	if names, err := ContextNames(dir); err != nil || names != nil {
+		t.Errorf("no context folder: %q %v", names, err)
+	}
+	ctx := filepath.Join(dir, "context")
+	if err := os.MkdirAll(ctx, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"b.json", "a.json", "notes.txt", ".hidden.json"} {
+		if err := os.WriteFile(filepath.Join(ctx, p), []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(ctx, "d.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	names, err := ContextNames(dir)
+	if err != nil || strings.Join(names, ",") != "a,b" {
+		t.Errorf("ContextNames = %q, %v; want a,b", names, err)
+	}
+}

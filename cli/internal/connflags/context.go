@@ -96,3 +96,26 @@ func LoadContext(dir, name string) (*Context, error) {
 	}
 	return &c, nil
 }
+
+// ContextNames lists the contexts saved in DIR/context (for shell
+// completion), sorted; a missing folder gives none.
+func ContextNames(dir string) ([]string, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "context"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing contexts: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".json")
+		if ok && !e.IsDir() && validContextName(name) == nil {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}

@@ -32,6 +32,13 @@ const (
 	Template
 )
 
+// ANSI sequences of the colour mode.
+const (
+	ansiBold  = "\x1b[1m"
+	ansiCyan  = "\x1b[36m"
+	ansiReset = "\x1b[0m"
+)
+
 // TimestampLayout is natscli's -t layout (time.StampMicro).
 const TimestampLayout = time.StampMicro
 
@@ -48,6 +55,9 @@ type Options struct {
 	Timestamp bool
 	DeltaTime bool
 	Start     time.Time
+	// Color makes Pretty output highlight the "[#N] Received on" line and
+	// header names with ANSI colour (see output.ColorEnabled).
+	Color bool
 }
 
 // Printer writes messages to w.
@@ -103,6 +113,9 @@ func (p *Printer) raw(m *record.Message) {
 //	body
 func (p *Printer) pretty(m *record.Message) {
 	b := &p.buf
+	if p.o.Color {
+		b.WriteString(ansiBold)
+	}
 	fmt.Fprintf(b, "[#%d]", m.Seq)
 	switch {
 	case p.o.DeltaTime:
@@ -110,19 +123,26 @@ func (p *Printer) pretty(m *record.Message) {
 	case p.o.Timestamp:
 		fmt.Fprintf(b, " @ %s", m.Received.Format(TimestampLayout))
 	}
-	fmt.Fprintf(b, " Received on %q", m.Subject)
+	if m.Matched {
+		fmt.Fprintf(b, " Matched reply on %q after %s", m.Subject, m.Latency.Round(time.Microsecond))
+	} else {
+		fmt.Fprintf(b, " Received on %q", m.Subject)
+	}
 	if m.Reply != "" {
 		fmt.Fprintf(b, " with reply %q", m.Reply)
 	}
 	if m.Status != 0 {
 		fmt.Fprintf(b, " status %d", m.Status)
 	}
+	if p.o.Color {
+		b.WriteString(ansiReset)
+	}
 	b.WriteByte('\n')
 	if p.o.SubjectsOnly {
 		return
 	}
 	if len(m.Headers) > 0 {
-		writeHeaders(b, m.Headers)
+		writeHeaders(b, m.Headers, p.o.Color)
 		b.WriteByte('\n')
 	}
 	if p.o.HeadersOnly {
@@ -141,7 +161,7 @@ func (p *Printer) pretty(m *record.Message) {
 }
 
 // writeHeaders writes "Key: value" lines, keys sorted, values in order.
-func writeHeaders(b *bytes.Buffer, h map[string][]string) {
+func writeHeaders(b *bytes.Buffer, h map[string][]string, color bool) {
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
@@ -149,7 +169,11 @@ func writeHeaders(b *bytes.Buffer, h map[string][]string) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\n", k, v)
+			if color {
+				fmt.Fprintf(b, "%s%s%s: %s\n", ansiCyan, k, ansiReset, v)
+			} else {
+				fmt.Fprintf(b, "%s: %s\n", k, v)
+			}
 		}
 	}
 }
@@ -172,12 +196,16 @@ type View struct {
 	Queue   string
 	Status  int
 	Headers map[string][]string
+	// Matched and Latency describe a reply paired by --match-replies.
+	Matched bool
+	Latency time.Duration
 }
 
 func newView(m *record.Message) *View {
 	return &View{
 		Subject: m.Subject, Reply: m.Reply, Data: m.Data, Size: len(m.Data), Time: m.Received,
 		Seq: m.Seq, Sub: m.Sub, Queue: m.Queue, Status: m.Status, Headers: m.Headers,
+		Matched: m.Matched, Latency: m.Latency,
 	}
 }
 

@@ -108,3 +108,34 @@ func TestParseTemplate(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchedAndColor(t *testing.T) {
+	var buf bytes.Buffer
+	rep := &record.Message{Seq: 7, Subject: "_INBOX.x", Data: []byte("pong"), Matched: true, Latency: 1234567 * time.Nanosecond,
+		Headers: map[string][]string{"K": {"v"}}}
+	if err := New(&buf, Options{}).Print(rep); err != nil {
+		t.Fatal(err)
+	}
+	if want := "[#7] Matched reply on \"_INBOX.x\" after 1.235ms\nK: v\n\npong\n\n\n"; buf.String() != want {
+		t.Errorf("matched:\n%q\nwant\n%q", buf.String(), want)
+	}
+	buf.Reset()
+	tmpl, err := ParseTemplate(`{{.Matched}} {{.Latency}}\n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := New(&buf, Options{Mode: Template, Template: tmpl}).Print(rep); err != nil || buf.String() != "true 1.234567ms\n" {
+		t.Errorf("template: %q %v", buf.String(), err)
+	}
+	buf.Reset()
+	if err := New(&buf, Options{Color: true}).Print(rep); err != nil {
+		t.Fatal(err)
+	}
+	if want := "\x1b[1m[#7] Matched reply on \"_INBOX.x\" after 1.235ms\x1b[0m\n\x1b[36mK\x1b[0m: v\n\npong\n\n\n"; buf.String() != want {
+		t.Errorf("color:\n%q\nwant\n%q", buf.String(), want)
+	}
+	buf.Reset()
+	if err := New(&buf, Options{Color: true, Mode: Raw}).Print(rep); err != nil || buf.String() != "pong\n" {
+		t.Errorf("raw output is never coloured: %q", buf.String())
+	}
+}

@@ -37,6 +37,10 @@ type Message struct {
 	// Status is the NATS status code of a status message (503 no
 	// responders, 408 timeout, ...), 0 for ordinary messages.
 	Status int
+	// Matched marks a reply that nats-sub --match-replies paired with the
+	// request numbered Seq; Latency is the time from request to reply.
+	Matched bool
+	Latency time.Duration
 }
 
 // wire is the JSON layout of Message.
@@ -52,6 +56,8 @@ type wire struct {
 	Sub      string              `json:"sub,omitempty"`
 	Queue    string              `json:"queue,omitempty"`
 	Status   int                 `json:"status,omitempty"`
+	Matched  bool                `json:"matched,omitempty"`
+	Latency  *int64              `json:"latency_ns,omitempty"`
 }
 
 // MarshalJSON encodes m: "data" holds the payload as a string when it is
@@ -60,6 +66,11 @@ func (m *Message) MarshalJSON() ([]byte, error) {
 	w := wire{
 		Subject: m.Subject, Reply: m.Reply, Headers: m.Headers, Size: len(m.Data),
 		Seq: m.Seq, Sub: m.Sub, Queue: m.Queue, Status: m.Status,
+		Matched: m.Matched,
+	}
+	if m.Matched {
+		ns := m.Latency.Nanoseconds()
+		w.Latency = &ns
 	}
 	if !m.Received.IsZero() {
 		w.Received = m.Received.UTC().Format(time.RFC3339Nano)

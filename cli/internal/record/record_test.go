@@ -155,3 +155,18 @@ func FuzzDecoder(f *testing.F) {
 		}
 	})
 }
+
+func TestMarshalMatched(t *testing.T) {
+	m := &Message{Subject: "_INBOX.a", Data: []byte("x"), Seq: 3, Matched: true}
+	b, err := m.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"subject":"_INBOX.a","reply":"","data":"x","size":1,"seq":3,"matched":true,"latency_ns":0}`; string(b) != want {
+		t.Errorf("got %s\nwant %s", b, want)
+	}
+	m.Matched, m.Latency = false, time.Second
+	if b, _ := m.MarshalJSON(); strings.Contains(string(b), "latency") || strings.Contains(string(b), "matched") {
+		t.Errorf("unmatched record has match keys: %s", b)
+	}
+}

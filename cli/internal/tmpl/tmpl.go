@@ -1,7 +1,7 @@
 // Package tmpl expands natscli's publish templates ({{Count}}, {{ID}},
 // {{Time}}, {{TimeStamp}}, {{Unix}}, {{UnixNano}}, {{Random min max}}).
-// nats-pub applies them only when asked (--template), and never to data
-// read from stdin or files.
+// nats-pub applies them only to a BODY argument, and only with --template;
+// stdin and file data, subjects and header values are never expanded.
 package tmpl
 
 import (
