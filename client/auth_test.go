@@ -9,6 +9,8 @@ import (
 
 	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nkeys"
+
+	"github.com/natsys/natsys/client/internal/servertest"
 )
 
 const permsConf = `authorization {
@@ -210,6 +212,7 @@ func operatorSetup(t *testing.T) (conf, appCreds, sysCreds, limitedCreds string)
 }
 
 func TestCredentialsOperatorMode(t *testing.T) {
+	requireFeature(t, servertest.Operator)
 	conf, appCreds, sysCreds, limitedCreds := operatorSetup(t)
 	url, _ := startServer(t, conf)
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/natsys/natsys/client/internal/servertest"
 )
 
 func TestReconnect(t *testing.T) {
@@ -210,6 +212,7 @@ func TestStaleConnection(t *testing.T) {
 // A's cluster (async INFO with connect_urls) and fails over to B when A
 // stops.
 func TestReconnectToDiscoveredServer(t *testing.T) {
+	requireFeature(t, servertest.Cluster)
 	routeA := freePort(t)
 	urlA, stopA := startServer(t, fmt.Sprintf("cluster { name: c1, listen: 127.0.0.1:%d }\n", routeA))
 	discovered := make(chan struct{}, 5)

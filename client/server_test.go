@@ -12,37 +12,25 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/natsys/natsys/client/internal/servertest"
 )
 
-// The server under test is an external binary that reads nats-server
-// configuration files: NATSYS_TEST_SERVER when set (point it at natsys's
-// bin/nats-server), else the reference nats-server from NATSYS_REF_SERVER,
-// else $HOME/.cache/natsys/ref/nats-server (or /tmp/ref/bin/nats-server).
-// Tests skip, saying why, when none exists.
+// The server under test is chosen by servertest.Binary: NATSYS_TEST_SERVER
+// when set (make unit's second pass points it at natsys's bin/nats-server),
+// else the reference nats-server. Tests skip, saying why, when none exists.
 
 // serverBinary returns the path of the server under test or skips t.
 func serverBinary(t testing.TB) string {
 	t.Helper()
-	for _, env := range []string{"NATSYS_TEST_SERVER", "NATSYS_REF_SERVER"} {
-		if p := os.Getenv(env); p != "" {
-			if _, err := os.Stat(p); err != nil {
-				t.Skipf("server binary %s=%s: %v", env, p, err)
-			}
-			return p
-		}
-	}
-	var tried []string
-	if home, err := os.UserHomeDir(); err == nil {
-		tried = append(tried, filepath.Join(home, ".cache", "natsys", "ref", "nats-server"))
-	}
-	tried = append(tried, "/tmp/ref/bin/nats-server")
-	for _, p := range tried {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skipf("no server binary: set NATSYS_TEST_SERVER or NATSYS_REF_SERVER (run scripts/ref.sh); tried %v", tried)
-	return ""
+	return servertest.Binary(t)
+}
+
+// requireFeature skips t when the server under test does not implement f
+// yet (natsys refuses its configuration key as not supported).
+func requireFeature(t testing.TB, f servertest.Feature) {
+	t.Helper()
+	servertest.RequireFeature(t, serverBinary(t), f)
 }
 
 // freePort returns a 127.0.0.1 TCP port that was free a moment ago.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -100,31 +99,21 @@ func startCluster(t *testing.T, n int) []*sysServer {
 	}
 }
 
-// skipWithoutClustering skips the test when the server under test rejects
-// a cluster block (natsys's server before routes exist), checked with -t.
+// skipWithoutClustering skips the test when the server under test refuses
+// a cluster block as not supported yet (natsys's server before routes
+// exist); any other outcome lets the test run.
 func skipWithoutClustering(t *testing.T) {
 	t.Helper()
-	probe := "listen: 127.0.0.1:-1\ncluster { name: probe, listen: 127.0.0.1:-1 }\n"
-	if inProcess() {
-		conf := filepath.Join(t.TempDir(), "probe.conf")
-		if err := os.WriteFile(conf, []byte(probe), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := server.ProcessConfigFile(conf); err != nil {
-			t.Skipf("the in-process server does not support clustering: %v", err)
-		}
+	if !inProcess() {
+		clitest.RequireFeature(t, clitest.Cluster)
 		return
 	}
-	bin, reason, ok := clitest.ServerBinary()
-	if !ok {
-		t.Skip(reason)
-	}
 	conf := filepath.Join(t.TempDir(), "probe.conf")
-	if err := os.WriteFile(conf, []byte(probe), 0o600); err != nil {
+	if err := os.WriteFile(conf, []byte(clitest.ProbeConfig(clitest.Cluster)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(bin, "-t", "-c", conf).CombinedOutput(); err != nil {
-		t.Skipf("%s does not support clustering: %s", bin, bytes.TrimSpace(out))
+	if _, err := server.ProcessConfigFile(conf); err != nil && clitest.NotSupported(err.Error(), clitest.Cluster) {
+		t.Skipf("the in-process server does not implement cluster yet: %v", err)
 	}
 }
 

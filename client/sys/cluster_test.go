@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/natsys/natsys/client/internal/servertest"
 	"github.com/natsys/natsys/client/sysapi"
 )
 
 // TestCluster fans requests out over a two-server cluster joined by routes
 // and checks that the server count comes from STATSZ active_servers.
 func TestCluster(t *testing.T) {
-	serverBinary(t)
+	requireFeature(t, servertest.Cluster)
 	pa, pb := freePort(t), freePort(t)
 	route := "cluster { name: c1, listen: 127.0.0.1:%d, routes: [\"nats://127.0.0.1:%d\"] }"
 	a := startServer(t, "sys-ca", fmt.Sprintf(route, pa, pb))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/natsys/natsys/client"
+	"github.com/natsys/natsys/client/internal/servertest"
 )
 
 // seedConfig is docs/examples/sys.conf: account USERS (user a/a) and the
@@ -36,24 +37,20 @@ func (s *testServer) URL(user, pass string) string {
 	return fmt.Sprintf("nats://%s:%s@%s:%d", user, pass, s.Host, s.Port)
 }
 
-// serverBinary returns the server under test: the reference nats-server
-// (NATSYS_REF_SERVER, default $HOME/.cache/natsys/ref/nats-server). Pointing
-// the tests at another binary with the same command line (-c FILE) only needs
-// a change here.
+// serverBinary returns the server under test (servertest.Binary):
+// NATSYS_TEST_SERVER when set (make unit's second pass points it at natsys's
+// bin/nats-server), else the reference nats-server (NATSYS_REF_SERVER,
+// default $HOME/.cache/natsys/ref/nats-server).
 func serverBinary(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("NATSYS_REF_SERVER")
-	if bin == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			t.Skipf("reference nats-server: NATSYS_REF_SERVER unset and no home directory: %v", err)
-		}
-		bin = filepath.Join(home, ".cache", "natsys", "ref", "nats-server")
-	}
-	if fi, err := os.Stat(bin); err != nil || fi.IsDir() {
-		t.Skipf("reference nats-server not available at %s (set NATSYS_REF_SERVER or run scripts/ref.sh): %v", bin, err)
-	}
-	return bin
+	return servertest.Binary(t)
+}
+
+// requireFeature skips t when the server under test does not implement f
+// yet (natsys refuses its configuration key as not supported).
+func requireFeature(t *testing.T, f servertest.Feature) {
+	t.Helper()
+	servertest.RequireFeature(t, serverBinary(t), f)
 }
 
 // freePort returns a TCP port that was free on 127.0.0.1 a moment ago.

@@ -16,6 +16,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/natsys/natsys/client/internal/servertest"
 )
 
 // liveConfig is the reference server's configuration: the seed accounts,
@@ -32,7 +34,8 @@ accounts: {
 system_account: SYS
 `
 
-// refServer is a running reference nats-server.
+// refServer is a running server binary: the reference nats-server, or the
+// server under test in TestLiveStandalone.
 type refServer struct {
 	cmd      *exec.Cmd
 	exited   chan error
@@ -68,7 +71,13 @@ func startRefServer(t *testing.T) *refServer {
 // startRef starts the reference with config and waits until it serves /varz.
 func startRef(t *testing.T, config string) *refServer {
 	t.Helper()
-	bin := refServerPath(t)
+	return startBinary(t, refServerPath(t), config)
+}
+
+// startBinary starts the server binary bin (the reference or natsys's
+// nats-server) with config and waits until it serves /varz.
+func startBinary(t *testing.T, bin, config string) *refServer {
+	t.Helper()
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "server.conf")
 	if err := os.WriteFile(conf, []byte(config), 0o600); err != nil {
@@ -81,7 +90,7 @@ func startRef(t *testing.T, config string) *refServer {
 	rs := &refServer{cmd: exec.Command(bin, "-c", conf, "--ports_file_dir", portsDir), exited: make(chan error, 1)}
 	rs.cmd.Stdout, rs.cmd.Stderr = io.Discard, io.Discard
 	if err := rs.cmd.Start(); err != nil {
-		t.Fatalf("start reference: %v", err)
+		t.Fatalf("start %s: %v", bin, err)
 	}
 	go func() { rs.exited <- rs.cmd.Wait() }()
 	t.Cleanup(func() {
@@ -107,11 +116,11 @@ func startRef(t *testing.T, config string) *refServer {
 		}
 		select {
 		case err := <-rs.exited:
-			t.Fatalf("reference exited during startup: %v", err)
+			t.Fatalf("%s exited during startup: %v", bin, err)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("reference did not write its ports file")
+			t.Fatalf("%s did not write its ports file", bin)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -121,6 +130,7 @@ func startRef(t *testing.T, config string) *refServer {
 		t.Fatalf("varz: %v", err)
 	}
 	rs.serverID = varz.ID
+	t.Logf("%s (version %s) serves %s and %s", bin, varz.Version, rs.natsURL, rs.httpURL)
 	return rs
 }
 
@@ -153,6 +163,17 @@ func connect(t *testing.T, url, user, pass, name string) *nats.Conn {
 // closed connections so that every payload has content.
 func setUpActivity(t *testing.T, rs *refServer) {
 	t.Helper()
+	user := setUpClients(t, rs)
+	setUpJetStream(t, user)
+	if err := user.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setUpClients gives the server subscriptions, a closed connection and a
+// failed login, and returns the connection of user "a" that subscribed.
+func setUpClients(t *testing.T, rs *refServer) *nats.Conn {
+	t.Helper()
 	user := connect(t, rs.natsURL, "a", "a", "a-sub")
 	if _, err := user.QueueSubscribeSync("foo.>", "q1"); err != nil {
 		t.Fatal(err)
@@ -160,6 +181,30 @@ func setUpActivity(t *testing.T, rs *refServer) {
 	if _, err := user.SubscribeSync("bar.baz"); err != nil {
 		t.Fatal(err)
 	}
+	// A client that publishes and leaves: CONNECT, CONNS, DISCONNECT.
+	gone := connect(t, rs.natsURL, "a", "a", "gone")
+	if err := gone.Publish("foo.x", []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if err := gone.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	gone.Close()
+	// A failed login: AUTH.ERR and a $G DISCONNECT.
+	if nc, err := nats.Connect(rs.natsURL, nats.UserInfo("a", "wrong"), nats.NoReconnect()); err == nil {
+		nc.Close()
+		t.Fatal("login with a wrong password succeeded")
+	}
+	if err := user.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return user
+}
+
+// setUpJetStream creates a stream with three messages and a durable
+// consumer that acknowledged one, as user.
+func setUpJetStream(t *testing.T, user *nats.Conn) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	js, err := jetstream.New(user)
@@ -188,26 +233,9 @@ func setUpActivity(t *testing.T, rs *refServer) {
 			t.Fatalf("ack: %v", err)
 		}
 	}
-	// A client that publishes and leaves: CONNECT, CONNS, DISCONNECT.
-	gone := connect(t, rs.natsURL, "a", "a", "gone")
-	if err := gone.Publish("foo.x", []byte("hello")); err != nil {
-		t.Fatal(err)
-	}
-	if err := gone.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	gone.Close()
-	// A failed login: AUTH.ERR and a $G DISCONNECT.
-	if nc, err := nats.Connect(rs.natsURL, nats.UserInfo("a", "wrong"), nats.NoReconnect()); err == nil {
-		nc.Close()
-		t.Fatal("login with a wrong password succeeded")
-	}
-	if err := user.Flush(); err != nil {
-		t.Fatal(err)
-	}
 }
 
-// liveRequest is one $SYS request sent to the reference.
+// liveRequest is one $SYS request sent to a live server.
 type liveRequest struct {
 	subject string // %s is replaced by the server ID
 	body    string
@@ -304,7 +332,58 @@ func eventKind(subject, serverID string) (string, roundTripper) {
 // payload it produces decodes strictly into our types and re-encodes to the
 // same JSON, key order included.
 func TestLiveReference(t *testing.T) {
-	rs := startRefServer(t)
+	runLive(t, startRefServer(t), setUpActivity)
+}
+
+// standaloneConfig is the configuration of TestLiveStandalone: the seed
+// accounts, random client and monitoring ports, no JetStream.
+const standaloneConfig = `
+server_name: live
+listen: 127.0.0.1:-1
+http: 127.0.0.1:-1
+accounts: {
+  USERS: { users: [ {user: a, password: a} ] }
+  SYS: { users: [ {user: admin, password: changeit} ] }
+}
+system_account: SYS
+`
+
+// TestLiveStandalone runs the server under test (servertest.Binary: the
+// reference, or natsys's bin/nats-server in make unit's second pass) alone
+// and without JetStream, and checks that every request reply, monitoring
+// page and event it produces decodes strictly into our types (unknown
+// fields rejected) and re-encodes to the same JSON, key order included.
+func TestLiveStandalone(t *testing.T) {
+	rs := startBinary(t, servertest.Binary(t), standaloneConfig)
+	runLive(t, rs, func(t *testing.T, rs *refServer) {
+		setUpClients(t, rs)
+		checkVarzHTTPStats(t, rs)
+	})
+}
+
+// checkVarzHTTPStats checks that VARZ over $SYS reports the HTTP request
+// counters: startBinary fetched /varz once at least.
+func checkVarzHTTPStats(t *testing.T, rs *refServer) {
+	t.Helper()
+	admin := connect(t, rs.natsURL, "admin", "changeit", "varz")
+	msg, err := admin.Request(fmt.Sprintf("$SYS.REQ.SERVER.%s.VARZ", rs.serverID), nil, 5*time.Second)
+	if err != nil {
+		t.Fatalf("VARZ request: %v", err)
+	}
+	var v VarzResponse
+	if err := json.Unmarshal(msg.Data, &v); err != nil || v.Data == nil {
+		t.Fatalf("VARZ reply %s: %v", msg.Data, err)
+	}
+	if v.Data.HTTPReqStats[VarzPath] == 0 {
+		t.Errorf("VARZ http_req_stats = %v after GET %s, want a count for %s", v.Data.HTTPReqStats, VarzPath, VarzPath)
+	}
+}
+
+// runLive subscribes to the system events of rs, calls setUp, and checks
+// every liveRequests reply, liveHTTP page and event of rs, its shutdown
+// event last (rs is stopped when runLive returns).
+func runLive(t *testing.T, rs *refServer, setUp func(*testing.T, *refServer)) {
+	t.Helper()
 	admin := connect(t, rs.natsURL, "admin", "changeit", "spy")
 	events := make(chan *nats.Msg, 1024)
 	for _, subj := range []string{"$SYS.ACCOUNT.>", "$SYS.SERVER.>"} {
@@ -315,7 +394,7 @@ func TestLiveReference(t *testing.T) {
 	if err := admin.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	setUpActivity(t, rs)
+	setUp(t, rs)
 	// A PING without a reply subject forces a STATSZ broadcast.
 	if err := admin.Publish(ServerStatsPingReqSubj, nil); err != nil {
 		t.Fatal(err)
