@@ -1,6 +1,10 @@
 package wire
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/natsys/natsys/client/sysapi"
+)
 
 // Error is a protocol error found by the Parser.
 //
@@ -131,45 +135,46 @@ func PermissionsSubscribeTooManyTokens(subject string) string {
 }
 
 // Close reasons as CONNZ `reason` and the DISCONNECT event show them (protocol.md §6.3).
+// The strings are defined once, in client/sysapi, the JSON contract.
 const (
-	ReasonClientClosed                  = "Client Closed"
-	ReasonAuthenticationTimeout         = "Authentication Timeout"
-	ReasonAuthenticationFailure         = "Authentication Failure"
-	ReasonTLSHandshakeFailure           = "TLS Handshake Failure"
-	ReasonSlowConsumerPendingBytes      = "Slow Consumer (Pending Bytes)"
-	ReasonSlowConsumerWriteDeadline     = "Slow Consumer (Write Deadline)"
-	ReasonWriteError                    = "Write Error"
-	ReasonReadError                     = "Read Error"
-	ReasonParseError                    = "Parse Error"
-	ReasonStaleConnection               = "Stale Connection"
-	ReasonProtocolViolation             = "Protocol Violation"
-	ReasonBadClientProtocol             = "Bad Client Protocol Version"
-	ReasonIncorrectPort                 = "Incorrect Port"
-	ReasonMaxConnections                = "Maximum Connections Exceeded"
-	ReasonMaxAccountConnections         = "Maximum Account Connections Exceeded"
-	ReasonMaxPayload                    = "Maximum Message Payload Exceeded"
-	ReasonMaxControlLine                = "Maximum Control Line Exceeded"
-	ReasonMaxSubscriptions              = "Maximum Subscriptions Exceeded"
-	ReasonDuplicateRoute                = "Duplicate Route"
-	ReasonRouteRemoved                  = "Route Removed"
-	ReasonServerShutdown                = "Server Shutdown"
-	ReasonAuthenticationExpired         = "Authentication Expired"
-	ReasonWrongGateway                  = "Wrong Gateway"
-	ReasonMissingAccount                = "Missing Account"
-	ReasonCredentialsRevoked            = "Credentials Revoked"
-	ReasonInternalClient                = "Internal Client"
-	ReasonMessageHeaderViolation        = "Message Header Violation"
-	ReasonNoRespondersRequiresHeaders   = "No Responders Requires Headers"
-	ReasonClusterNameConflict           = "Cluster Name Conflict"
-	ReasonDuplicateRemoteLeafConnection = "Duplicate Remote LeafNode Connection"
-	ReasonDuplicateClientID             = "Duplicate Client ID"
-	ReasonDuplicateServerName           = "Duplicate Server Name"
-	ReasonMinimumVersionRequired        = "Minimum Version Required"
-	ReasonClusterNamesIdentical         = "Cluster Names Identical"
-	ReasonKicked                        = "Kicked"
-	ReasonProxyNotTrusted               = "Proxy Not Trusted"
-	ReasonProxyRequired                 = "Proxy Required"
-	ReasonUnknownState                  = "Unknown State"
+	ReasonClientClosed                  = sysapi.ReasonClientClosed
+	ReasonAuthenticationTimeout         = sysapi.ReasonAuthenticationTimeout
+	ReasonAuthenticationFailure         = sysapi.ReasonAuthenticationViolation
+	ReasonTLSHandshakeFailure           = sysapi.ReasonTLSHandshakeError
+	ReasonSlowConsumerPendingBytes      = sysapi.ReasonSlowConsumerPendingBytes
+	ReasonSlowConsumerWriteDeadline     = sysapi.ReasonSlowConsumerWriteDeadline
+	ReasonWriteError                    = sysapi.ReasonWriteError
+	ReasonReadError                     = sysapi.ReasonReadError
+	ReasonParseError                    = sysapi.ReasonParseError
+	ReasonStaleConnection               = sysapi.ReasonStaleConnection
+	ReasonProtocolViolation             = sysapi.ReasonProtocolViolation
+	ReasonBadClientProtocol             = sysapi.ReasonBadClientProtocolVersion
+	ReasonIncorrectPort                 = sysapi.ReasonWrongPort
+	ReasonMaxConnections                = sysapi.ReasonMaxConnectionsExceeded
+	ReasonMaxAccountConnections         = sysapi.ReasonMaxAccountConnectionsExceeded
+	ReasonMaxPayload                    = sysapi.ReasonMaxPayloadExceeded
+	ReasonMaxControlLine                = sysapi.ReasonMaxControlLineExceeded
+	ReasonMaxSubscriptions              = sysapi.ReasonMaxSubscriptionsExceeded
+	ReasonDuplicateRoute                = sysapi.ReasonDuplicateRoute
+	ReasonRouteRemoved                  = sysapi.ReasonRouteRemoved
+	ReasonServerShutdown                = sysapi.ReasonServerShutdown
+	ReasonAuthenticationExpired         = sysapi.ReasonAuthenticationExpired
+	ReasonWrongGateway                  = sysapi.ReasonWrongGateway
+	ReasonMissingAccount                = sysapi.ReasonMissingAccount
+	ReasonCredentialsRevoked            = sysapi.ReasonRevocation
+	ReasonInternalClient                = sysapi.ReasonInternalClient
+	ReasonMessageHeaderViolation        = sysapi.ReasonMsgHeaderViolation
+	ReasonNoRespondersRequiresHeaders   = sysapi.ReasonNoRespondersRequiresHeaders
+	ReasonClusterNameConflict           = sysapi.ReasonClusterNameConflict
+	ReasonDuplicateRemoteLeafConnection = sysapi.ReasonDuplicateRemoteLeafnodeConnection
+	ReasonDuplicateClientID             = sysapi.ReasonDuplicateClientID
+	ReasonDuplicateServerName           = sysapi.ReasonDuplicateServerName
+	ReasonMinimumVersionRequired        = sysapi.ReasonMinimumVersionRequired
+	ReasonClusterNamesIdentical         = sysapi.ReasonClusterNamesIdentical
+	ReasonKicked                        = sysapi.ReasonKicked
+	ReasonProxyNotTrusted               = sysapi.ReasonProxyNotTrusted
+	ReasonProxyRequired                 = sysapi.ReasonProxyRequired
+	ReasonUnknownState                  = sysapi.ReasonUnknownState
 )
 
 // Constructors of the errors the Parser returns.
