@@ -143,7 +143,10 @@ func runEvents(ctx context.Context, o *eventsOptions) error {
 	fctx, cancel := s.timeout(ctx)
 	err = s.nc.Flush(fctx)
 	cancel()
-	if err != nil {
+	switch {
+	case err != nil && o.count == 0 && cmdutil.Interrupted(ctx):
+		return nil // Ctrl-C on an open-ended tail, before it started
+	case err != nil:
 		return s.callError(ctx, err)
 	}
 	return o.loop(ctx, s, ch, kinds)

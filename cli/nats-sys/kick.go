@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ type kickOptions struct {
 	user     string
 	account  string
 	name     string
+	subject  string
 	dryRun   bool
 	yes      bool
 	ldm      bool
@@ -42,17 +44,19 @@ func newKickCmd(g *globalOptions, runF func(context.Context, *kickOptions) error
 		short: "Disconnect client connections, chosen by CID and server or by filters",
 		long: `Disconnect connections ($SYS.REQ.SERVER.<id>.KICK). Choose them with --cid and
 --server-id (a server name or ID; CIDs are unique per server only), or with
---filter-user, --account and --conn-name REGEX across every server (add --cid
-to narrow). --dry-run lists the matches without kicking; more than one match
+--filter-user, --account, --conn-name REGEX and --subject S (connections with
+a subscription a message on S reaches) across every server (add --cid to
+narrow). --user and --name stay the connection and server-filter flags. --dry-run lists the matches without kicking; more than one match
 needs --yes. --ldm asks the clients to move to another server (lame duck)
 instead of closing them. Exit 1 when a server reports an error (e.g. an
 unknown CID) or nothing matches. JSON: schema ` + kickSchema + `.`,
 		example: `  nats-sys kick --cid 12 --server-id n1
   nats-sys kick --account APP --conn-name '^orders-' --dry-run
-  nats-sys kick --filter-user bob --yes`,
+  nats-sys kick --filter-user bob --yes
+  nats-sys kick --account APP --subject orders.new --dry-run`,
 	}, nil, func([]string) error {
-		if o.cid == 0 && o.user == "" && o.account == "" && o.name == "" {
-			return errors.New("choose connections with --cid, --filter-user, --account or --conn-name")
+		if o.cid == 0 && o.user == "" && o.account == "" && o.name == "" && o.subject == "" {
+			return errors.New("choose connections with --cid, --filter-user, --account, --conn-name or --subject")
 		}
 		if _, err := regexp.Compile(o.name); err != nil {
 			return fmt.Errorf("--conn-name: %w", err)
@@ -70,6 +74,7 @@ unknown CID) or nothing matches. JSON: schema ` + kickSchema + `.`,
 	fs.StringVar(&o.user, "filter-user", "", "connections of this user")
 	fs.StringVar(&o.account, "account", "", "connections of this account")
 	fs.StringVar(&o.name, "conn-name", "", "connections whose name matches this regular expression")
+	fs.StringVar(&o.subject, "subject", "", "connections with interest in this subject (CONNZ filter_subject)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the matching connections, kick nothing")
 	fs.BoolVar(&o.yes, "yes", false, "kick more than one connection")
 	fs.BoolVar(&o.ldm, "ldm", false, "send the clients to another server (lame duck mode) instead of closing them")
@@ -84,14 +89,14 @@ func runKick(ctx context.Context, o *kickOptions) error {
 	defer s.close()
 	rctx, cancel := s.timeout(ctx)
 	defer cancel()
-	if o.cid != 0 && o.serverID != "" && o.user == "" && o.account == "" && o.name == "" && !o.dryRun {
+	if o.cid != 0 && o.serverID != "" && o.user == "" && o.account == "" && o.name == "" && o.subject == "" && !o.dryRun {
 		return s.callError(rctx, o.kickOne(rctx, s))
 	}
 	target := s.target()
 	if o.serverID != "" {
 		target = sys.Server(o.serverID)
 	}
-	all, err := fetchAllConns(rctx, s, target, sysapi.ConnzOptions{CID: o.cid, User: o.user, Account: o.account})
+	all, err := fetchInterested(rctx, s, target, sysapi.ConnzOptions{CID: o.cid, User: o.user, Account: o.account, FilterSubject: o.subject})
 	if err != nil {
 		return s.callError(rctx, err)
 	}
@@ -131,6 +136,38 @@ func runKick(ctx context.Context, o *kickOptions) error {
 		return exit.FailedErrorf("%d of %d kicks failed", failed, len(matches))
 	}
 	return all.cov.err()
+}
+
+// fetchInterested is fetchAllConns, except that a subject filter without
+// an account is asked account by account: the server applies CONNZ
+// filter_subject only together with an account.
+func fetchInterested(ctx context.Context, s *session, target sys.Target, opts sysapi.ConnzOptions) (*allConns, error) {
+	if opts.FilterSubject == "" || opts.Account != "" {
+		return fetchAllConns(ctx, s, target, opts)
+	}
+	subject := opts.FilterSubject
+	opts.FilterSubject = ""
+	all, err := fetchAllConns(ctx, s, target, opts)
+	if err != nil {
+		return nil, err
+	}
+	var accounts []string
+	for _, r := range all.rows {
+		if !slices.Contains(accounts, r.conn.Account) {
+			accounts = append(accounts, r.conn.Account)
+		}
+	}
+	all.rows = nil
+	for _, acc := range accounts {
+		opts.Account, opts.FilterSubject = acc, subject
+		some, err := fetchAllConns(ctx, s, target, opts)
+		if err != nil {
+			return nil, fmt.Errorf("connections of account %s with interest in %s: %w", acc, subject, err)
+		}
+		all.rows = append(all.rows, some.rows...)
+		all.failures = append(all.failures, some.failures...)
+	}
+	return all, nil
 }
 
 // kickOne kicks --cid on --server-id without looking it up first, so the

@@ -24,6 +24,8 @@ const (
 	pingGraphWidth = 50
 	// defaultConnzLimit is natscli's --limit default for server requests.
 	defaultConnzLimit = 2048
+	// loadBarWidth is the longest bar of report cpu and report mem.
+	loadBarWidth = 50
 	// eventsBuffer is how many events may wait to be printed.
 	eventsBuffer = 4096
 )

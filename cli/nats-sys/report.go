@@ -35,6 +35,7 @@ func newReportCmd(g *globalOptions) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newReportConnsCmd(g, nil), newReportAccountsCmd(g, nil))
+	cmd.AddCommand(newInfraReportCmds(g)...)
 	return cmd
 }
 
