@@ -82,9 +82,18 @@ type client struct {
 	pubCache   map[string]bool
 	pubPerms   *permissions // the perms pubCache was built for
 	nrScratch  []byte
-	limitsGen  uint64      // server limitsGen the parser limits were taken from
-	stallTimer *time.Timer // flow-control wait, reused
-	impScratch []byte      // mapped subject of a stream import delivery
+	limitsGen  uint64       // server limitsGen the parser limits were taken from
+	stallTimer *time.Timer  // flow-control wait, reused
+	impScratch []byte       // mapped subject of a stream import delivery
+	active     bool         // the current read had activity (CONNECT, PUB, SUB, UNSUB, a message to itself)
+	lastMatch  matchCache   // the last subject published and its index result
+	pend       pendingStats // server-wide counters of the current read
+
+	// last is the time of the last activity (Unix nanoseconds) for CONNZ:
+	// a CONNECT, PUB, SUB or UNSUB read from the connection or a message
+	// delivered to it. It is stored once per read, after the read is
+	// parsed (flushPending), not per message.
+	last atomic.Int64
 
 	acc   atomic.Pointer[Account]
 	perms atomic.Pointer[permissions]
@@ -151,6 +160,7 @@ func newClient(s *Server, nc net.Conn, cid uint64, o *Options) *client {
 			c.port, _ = strconv.Atoi(p)
 		}
 	}
+	c.last.Store(c.start.UnixNano())
 	c.parser = wire.NewParser()
 	c.parser.MaxControlLine = int(o.MaxControlLine)
 	c.parser.MaxPayload = int(o.MaxPayload)
@@ -259,10 +269,27 @@ func (c *client) parseFailed(err error) {
 	c.sendErrAndClose(we.Text, reason)
 }
 
-// flushPending wakes the writers of every connection that got data while the
-// last read was parsed (including this one).
+// flushPending adds the read's counts to the server's, wakes the writers of
+// every connection that got data while the last read was parsed (including
+// this one), and records the activity of the read: the time is taken once, and only when there was activity. Any
+// other connection in pcd got a message; this one may have got only
+// protocol replies (PONG, +OK, -ERR), which are not activity.
 func (c *client) flushPending() {
+	c.pend.flush(c.srv)
+	c.lastMatch.flushHits()
+	var now int64
+	if c.active {
+		c.active = false
+		now = time.Now().UnixNano()
+		c.last.Store(now)
+	}
 	for r := range c.pcd {
+		if r != c {
+			if now == 0 {
+				now = time.Now().UnixNano()
+			}
+			r.last.Store(now)
+		}
 		r.signalFlush()
 	}
 	clear(c.pcd)
@@ -290,7 +317,7 @@ func (c *client) sendErr(text string) {
 	var buf [128]byte
 	c.queueProto(wire.AppendErr(buf[:0], text))
 	if c.trace.Load() {
-		c.Tracef("->> [-ERR '%s']", text)
+		c.Tracef("->> [-ERR %s]", text)
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // It runs on the publisher's reader goroutine and does not allocate when the
 // index lookup hits its cache and no import is involved.
 func (c *client) deliver(acc *Account, subj, reply []byte, hdrLen int, msg []byte) {
-	delivered := c.deliverIn(acc, subj, reply, hdrLen, msg, nil, 0)
+	delivered := c.deliverMatched(acc, c.lastMatch.match(acc.index, subj), subj, reply, hdrLen, msg, nil, 0)
 	if !delivered && len(reply) > 0 && c.copts.NoResponders {
 		c.sendNoResponders(acc, subj, reply)
 	}
@@ -27,8 +27,14 @@ func (c *client) deliver(acc *Account, subj, reply []byte, hdrLen int, msg []byt
 // brought it here) and, for a "_R_." reply subject of a service import, to
 // the requester. depth counts the import hops so far.
 func (c *client) deliverIn(acc *Account, subj, reply []byte, hdrLen int, msg []byte, from *importSub, depth int) bool {
+	return c.deliverMatched(acc, acc.index.MatchBytes(subj), subj, reply, hdrLen, msg, from, depth)
+}
+
+// deliverMatched is deliverIn with the index result r of subj in acc.
+func (c *client) deliverMatched(acc *Account, r *subject.Result[*subscription], subj, reply []byte, hdrLen int, msg []byte,
+	from *importSub, depth int) bool {
 	delivered := false
-	if r := acc.index.MatchBytes(subj); r != nil {
+	if r != nil && (len(r.Plain) > 0 || len(r.Queues) > 0) {
 		delivered = c.deliverResult(r, subj, reply, hdrLen, msg, from, depth, false)
 	}
 	if hasPrefixLonger(subj, serviceReplyPre) && acc.imp.hasResps.Load() &&
@@ -36,6 +42,64 @@ func (c *client) deliverIn(acc *Account, subj, reply []byte, hdrLen int, msg []b
 		delivered = true
 	}
 	return delivered
+}
+
+// pendingStats are the server-wide message counters of a connection's
+// current read (or of a system sender batch), added to the server's once
+// the read is parsed (flushPending): one atomic add per read and counter
+// instead of one per message and delivery. They belong to the goroutine
+// that publishes.
+type pendingStats struct {
+	inMsgs, inBytes, outMsgs, outBytes int64
+}
+
+// flush adds the counts to s and clears them.
+func (p *pendingStats) flush(s *Server) {
+	if p.inMsgs != 0 || p.inBytes != 0 {
+		s.inMsgs.Add(p.inMsgs)
+		s.inBytes.Add(p.inBytes)
+	}
+	if p.outMsgs != 0 || p.outBytes != 0 {
+		s.outMsgs.Add(p.outMsgs)
+		s.outBytes.Add(p.outBytes)
+	}
+	*p = pendingStats{}
+}
+
+// matchCache is a publisher's one-entry cache of index results: the last
+// subject it published and the result, kept while the index's generation
+// is unchanged. A connection that keeps publishing on one subject (the
+// common case, with or without interest) then skips the index: its lock,
+// the hash of the subject and the shared hit counter. Reader-owned.
+type matchCache struct {
+	ix   *subject.Index[*subscription]
+	subj []byte
+	gen  uint64
+	r    *subject.Result[*subscription]
+	hits uint64 // answered here and not yet added to ix's counters
+}
+
+// match returns ix's result for subj.
+func (m *matchCache) match(ix *subject.Index[*subscription], subj []byte) *subject.Result[*subscription] {
+	gen := ix.Gen()
+	if m.r != nil && m.ix == ix && m.gen == gen && bytes.Equal(m.subj, subj) {
+		m.hits++
+		return m.r
+	}
+	m.flushHits()
+	r := ix.MatchBytes(subj)
+	m.ix, m.gen, m.r = ix, gen, r
+	m.subj = append(m.subj[:0], subj...)
+	return r
+}
+
+// flushHits adds the hits answered here to the index's counters (SUBSZ
+// num_matches and cache_hit_rate).
+func (m *matchCache) flushHits() {
+	if m.hits > 0 {
+		m.ix.CountHits(m.hits)
+		m.hits = 0
+	}
 }
 
 // deliverResult delivers a message to the subscriptions of an index match.
@@ -82,17 +146,23 @@ func (c *client) deliverResult(r *subject.Result[*subscription], subj, reply []b
 // connection's writer must be woken once the current read is parsed.
 func (c *client) deliverTo(sub *subscription, subj, reply []byte, hdrLen int, msg []byte) bool {
 	if sub.icb != nil {
+		// A system service may report the server's counters: make them
+		// include this message.
+		c.pend.flush(c.srv)
 		sub.icb(c, subj, reply, hdrLen, msg)
 		return true
 	}
 	rc := sub.client
-	ok, slow, stall := rc.queueMsg(sub, subj, reply, hdrLen, msg)
+	ok, slow, stall := rc.queueMsg(&c.pend, sub, subj, reply, hdrLen, msg)
 	if slow {
 		rc.slowConsumer()
 		return false
 	}
 	if ok {
 		c.pcd[rc] = struct{}{}
+		if rc == c {
+			c.active = true // a message to itself is activity too
+		}
 		if stall != nil && rc != c {
 			c.stallFor(rc, stall)
 		}
@@ -120,8 +190,9 @@ func (c *client) stallFor(rc *client, stall chan struct{}) {
 // Header bytes are stripped for connections that did not negotiate headers.
 // slow reports that max_pending would be exceeded (the caller closes).
 // stall, when not nil, is closed once the pending output drops back under
-// 3/4 of max_pending (flow control, protocol.md §7.3).
-func (c *client) queueMsg(sub *subscription, subj, reply []byte, hdrLen int, msg []byte) (ok, slow bool, stall chan struct{}) {
+// 3/4 of max_pending (flow control, protocol.md §7.3). The delivery is
+// counted in the publisher's pending server-wide counters pub.
+func (c *client) queueMsg(pub *pendingStats, sub *subscription, subj, reply []byte, hdrLen int, msg []byte) (ok, slow bool, stall chan struct{}) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -171,8 +242,8 @@ func (c *client) queueMsg(sub *subscription, subj, reply []byte, hdrLen int, msg
 	}
 	c.outMsgs.Add(1)
 	c.outBytes.Add(int64(len(body)))
-	c.srv.outMsgs.Add(1)
-	c.srv.outBytes.Add(int64(len(body)))
+	pub.outMsgs++
+	pub.outBytes += int64(len(body))
 	return true, false, stall
 }
 
@@ -244,11 +315,12 @@ func (c *client) sendNoResponders(acc *Account, subj, reply []byte) {
 		h = append(h, subj...)
 		h = append(h, "\r\n\r\n"...)
 		c.nrScratch = h
-		ok, slow, _ := c.queueMsg(sub, reply, nil, len(h), h)
+		ok, slow, _ := c.queueMsg(&c.pend, sub, reply, nil, len(h), h)
 		if slow {
 			c.slowConsumer()
 		} else if ok {
 			c.pcd[c] = struct{}{}
+			c.active = true
 		}
 		return
 	}

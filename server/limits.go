@@ -98,3 +98,11 @@ const (
 	// lives when the export sets no response_threshold.
 	defaultResponseThreshold = 2 * time.Minute
 )
+
+// Logging.
+const (
+	// maxConnErrLogInterval is the shortest time between two logged
+	// "maximum connections exceeded" errors (the reference suppresses
+	// repeats for 1 to 2 seconds).
+	maxConnErrLogInterval = time.Second
+)

@@ -121,6 +121,7 @@ func (m *monState) Stats() monitor.StatsSnapshot {
 		OutClientBytes:     st.OutBytes,
 		SlowConsumers:      st.SlowConsumers,
 		SlowConsumersStats: sysapi.SlowConsumersStats{Clients: uint64(st.SlowConsumers)},
+		HTTPReqStats:       m.handler.RequestStats(),
 	}
 }
 
@@ -135,8 +136,9 @@ func (s *Server) numSubscriptions() uint32 {
 
 // Conns implements monitor.Source.
 func (m *monState) Conns(account string) []monitor.ConnSnapshot {
-	var out []monitor.ConnSnapshot
-	for _, c := range m.s.clientList() {
+	list := m.s.clientList()
+	out := make([]monitor.ConnSnapshot, 0, len(list))
+	for _, c := range list {
 		if account != "" {
 			if a := c.acc.Load(); a == nil || a.Name != account {
 				continue
@@ -145,6 +147,54 @@ func (m *monState) Conns(account string) []monitor.ConnSnapshot {
 		out = append(out, c.connSnapshot(nil))
 	}
 	return out
+}
+
+var _ monitor.ConnLister = (*monState)(nil)
+
+// ConnSortInfos implements monitor.ConnLister.
+func (m *monState) ConnSortInfos(account string, by sysapi.SortOpt, dst []monitor.ConnSortInfo) []monitor.ConnSortInfo {
+	list := m.s.clientList()
+	dst = slices.Grow(dst, len(list))
+	for _, c := range list {
+		if account != "" {
+			if a := c.acc.Load(); a == nil || a.Name != account {
+				continue
+			}
+		}
+		dst = append(dst, c.sortInfo(by))
+	}
+	return dst
+}
+
+// ConnSnapshotOf implements monitor.ConnLister: ref is a *client.
+func (m *monState) ConnSnapshotOf(ref any) monitor.ConnSnapshot {
+	return ref.(*client).connSnapshot(nil)
+}
+
+// sortInfo returns the fields of c that CONNZ sorts by: all of them, but
+// the counters that need c.mu only when the order by uses them (the
+// counters of traffic are atomics).
+func (c *client) sortInfo(by sysapi.SortOpt) monitor.ConnSortInfo {
+	in := monitor.ConnSortInfo{
+		CID:          c.cid,
+		Start:        monitor.UnixNano(c.start),
+		LastActivity: c.last.Load(),
+		InMsgs:       c.inMsgs.Load(),
+		InBytes:      c.inBytes.Load(),
+		OutMsgs:      c.outMsgs.Load(),
+		OutBytes:     c.outBytes.Load(),
+		Ref:          c,
+	}
+	switch by {
+	case sysapi.ByRTT, sysapi.ByPending, sysapi.BySubs, sysapi.ByUptime, sysapi.ByStop:
+		c.mu.Lock()
+		in.RTT = c.rtt
+		in.PendingBytes = int(c.out.pending + c.out.inflight)
+		in.NumSubs = uint32(len(c.subs))
+		in.Stop = monitor.UnixNano(c.stop)
+		c.mu.Unlock()
+	}
+	return in
 }
 
 // ConnSubs implements monitor.Source.
@@ -302,7 +352,7 @@ func (c *client) connSnapshot(subs map[string]*subscription) monitor.ConnSnapsho
 		IP:           c.host,
 		Port:         c.port,
 		Start:        c.start,
-		LastActivity: c.start,
+		LastActivity: time.Unix(0, c.last.Load()),
 		Stop:         c.stop,
 		RTT:          c.rtt,
 		PendingBytes: int(c.out.pending + c.out.inflight),
@@ -335,11 +385,16 @@ func (c *client) connSnapshot(subs map[string]*subscription) monitor.ConnSnapsho
 }
 
 // closedSnapshot describes a connection that was just closed, with the
-// subscriptions it had.
+// subscriptions it had. As in the reference, a closed connection of the
+// global account keeps no account: CONNZ shows no name_tag for it and
+// acc=$G does not select it.
 func (s *Server) closedSnapshot(c *client, subs map[string]*subscription) *monitor.ConnSnapshot {
 	if subs == nil {
 		subs = map[string]*subscription{}
 	}
 	cs := c.connSnapshot(subs)
+	if cs.Account == GlobalAccount {
+		cs.Account, cs.NameTag = "", ""
+	}
 	return &cs
 }

@@ -52,6 +52,7 @@ func (c *client) ProcessConnect(arg []byte) error {
 	if c.trace.Load() {
 		c.Tracef("<<- [CONNECT %s]", redactConnect(arg))
 	}
+	c.active = true
 	c.mu.Lock()
 	if c.rtt == 0 {
 		// First estimate: INFO sent -> CONNECT received (the events report it).
@@ -329,6 +330,7 @@ func (c *client) ProcessSub(subj, queue, sid []byte) error {
 			c.Tracef("<<- [SUB %s %s]", subj, sid)
 		}
 	}
+	c.active = true
 	sub := &subscription{client: c, subject: string(subj), queue: string(queue), sid: bytes.Clone(sid)}
 	perms := c.perms.Load()
 	if (sub.queue != "" && sub.queue == sysQueueGroup) || !perms.canSubscribe(sub.subject, sub.queue) {
@@ -393,6 +395,7 @@ func (c *client) ProcessUnsub(sid []byte, max int) error {
 			c.Tracef("<<- [UNSUB %s]", sid)
 		}
 	}
+	c.active = true
 	c.mu.Lock()
 	if sub := c.subs[string(sid)]; sub != nil {
 		if max > 0 && int64(max) > sub.delivered {
@@ -475,10 +478,11 @@ func (c *client) processPublish(subj, reply []byte, hdrLen int, msg []byte) {
 	if c.copts.Pedantic && !subject.ValidLiteralSubjectBytes(subj) {
 		c.sendErr(wire.ErrInvalidPublishSubject)
 	}
+	c.active = true
 	c.inMsgs.Add(1)
 	c.inBytes.Add(int64(len(msg)))
-	c.srv.inMsgs.Add(1)
-	c.srv.inBytes.Add(int64(len(msg)))
+	c.pend.inMsgs++
+	c.pend.inBytes += int64(len(msg))
 
 	if hasPrefixLonger(subj, gwReplyPrefix) || hasPrefixLonger(subj, oldGWReplyPrefix) {
 		c.pubViolation(subj)
@@ -489,7 +493,7 @@ func (c *client) processPublish(subj, reply []byte, hdrLen int, msg []byte) {
 		return
 	}
 	acc := c.acc.Load()
-	if bytes.HasPrefix(subj, []byte(nrgPrefix)) && acc != c.srv.SystemAccount() {
+	if hasPrefix(subj, nrgPrefix) && acc != c.srv.SystemAccount() {
 		c.pubViolation(subj)
 		return
 	}
@@ -527,8 +531,17 @@ func (c *client) pubAllowed(p *permissions, subj []byte) bool {
 	return ok
 }
 
+// hasPrefixLonger reports whether b starts with prefix and continues
+// after it. The reserved prefixes start with '_' or '$', so most subjects
+// are told apart by their first byte, before any comparison.
 func hasPrefixLonger(b []byte, prefix string) bool {
-	return len(b) > len(prefix) && string(b[:len(prefix)]) == prefix
+	return len(b) > len(prefix) && b[0] == prefix[0] && string(b[:len(prefix)]) == prefix
+}
+
+// hasPrefix reports whether b starts with prefix (first byte first, as
+// hasPrefixLonger).
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && (len(prefix) == 0 || b[0] == prefix[0]) && string(b[:len(prefix)]) == prefix
 }
 
 func isReservedReply(reply []byte) bool {

@@ -44,6 +44,7 @@ type Server struct {
 	outBytes      atomic.Int64
 	slowConsumers atomic.Int64
 	limitsGen     atomic.Uint64 // bumped by ApplyReload; readers refresh parser limits
+	maxConnLogAt  atomic.Int64  // unix nanoseconds of the last logged max_connections refusal
 
 	mu         sync.Mutex
 	start      time.Time
@@ -395,9 +396,17 @@ func (s *Server) createClient(conn net.Conn) {
 }
 
 // rejectMaxConn sends INFO and -ERR 'maximum connections exceeded' to a
-// connection over the limit and closes it.
+// connection over the limit and closes it. As in the reference, the refused
+// connection (account $G) is recorded for CONNZ state=closed and produces a
+// DISCONNECT event (no CONNS: $G has none), and its ERR line is rate
+// limited.
 func (s *Server) rejectMaxConn(c *client, infoBytes []byte) {
-	c.Errorf("%s", wire.ErrMaxConnectionsExceeded)
+	if c.trace.Load() {
+		c.Tracef("->> [-ERR %s]", wire.ErrMaxConnectionsExceeded)
+	}
+	if s.allowMaxConnLog(time.Now()) {
+		c.Errorf("%s", wire.ErrMaxConnectionsExceeded)
+	}
 	buf := append(infoBytes, "-ERR '"+wire.ErrMaxConnectionsExceeded+"'\r\n"...)
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.writeDeadline))
 	_, _ = c.nc.Write(buf)
@@ -409,6 +418,17 @@ func (s *Server) rejectMaxConn(c *client, infoBytes []byte) {
 	c.mu.Unlock()
 	s.recordClosed(c)
 	c.Debugf("Client connection closed: %s", reasonMaxConnectionsExceeded)
+	s.clientClosed(c, nil)
+}
+
+// allowMaxConnLog reports whether the ERR line of a max_connections refusal
+// may be logged at now: at most one per maxConnErrLogInterval.
+func (s *Server) allowMaxConnLog(now time.Time) bool {
+	last := s.maxConnLogAt.Load()
+	if last != 0 && now.UnixNano()-last < int64(maxConnErrLogInterval) {
+		return false
+	}
+	return s.maxConnLogAt.CompareAndSwap(last, now.UnixNano())
 }
 
 func secondsToDuration(secs float64) time.Duration {

@@ -3,6 +3,7 @@ package monitor
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -52,17 +53,25 @@ func Connz(src Source, opts *sysapi.ConnzOptions) (*sysapi.Connz, error) {
 		return cz, nil
 	}
 
-	conns := gatherConns(src, &o)
-	cz.Total = len(conns)
-	subs := make(map[uint64][]sysapi.SubDetail)
-	conns = filterConns(src, conns, &o, subs)
-	sortConns(conns, o.Sort, now)
+	var page []*ConnSnapshot
+	var subs map[uint64][]sysapi.SubDetail // fetched by the subject filter
+	if l, ok := src.(ConnLister); ok && sortInfoSuffices(&o) {
+		cz.Total, page = pageBySortInfo(src, l, &o, offset, limit, now)
+	} else {
+		conns := gatherConns(src, &o)
+		cz.Total = len(conns)
+		subs = make(map[uint64][]sysapi.SubDetail)
+		conns = filterConns(src, conns, &o, subs)
+		sortConns(conns, o.Sort, now)
+		if offset < len(conns) {
+			page = conns[offset:pageEnd(offset, limit, len(conns))]
+		}
+	}
 
 	cz.Conns = []*sysapi.ConnInfo{}
-	if offset >= len(conns) {
+	if len(page) == 0 {
 		return cz, nil
 	}
-	page := conns[offset:pageEnd(offset, limit, len(conns))]
 	infos := make([]sysapi.ConnInfo, len(page))
 	cz.Conns = make([]*sysapi.ConnInfo, len(page))
 	for i, c := range page {
@@ -214,10 +223,93 @@ func connSubs(src Source, c *ConnSnapshot) []sysapi.SubDetail {
 	return src.ConnSubs(c.CID)
 }
 
+// sortInfoSuffices reports whether CONNZ with o can select its page from
+// ConnSortInfos: open connections are involved, no filter needs more than
+// the connection id, and the order is not by reason.
+func sortInfoSuffices(o *sysapi.ConnzOptions) bool {
+	return (o.State == sysapi.ConnOpen || o.State == sysapi.ConnAll) &&
+		o.User == "" && o.MQTTClient == "" && (o.FilterSubject == "" || o.FilterSubject == ">") &&
+		o.Sort != sysapi.ByReason
+}
+
+// pageBySortInfo selects the page of CONNZ from the sort fields of the open
+// connections (and the remembered closed ones for ConnAll) and snapshots
+// only the open connections on the page. It returns the size of the
+// connection set (before the CID filter) and the page. The counters shown
+// are those the order was decided on.
+func pageBySortInfo(src Source, l ConnLister, o *sysapi.ConnzOptions, offset, limit int, now time.Time) (int, []*ConnSnapshot) {
+	infos := l.ConnSortInfos(o.Account, o.Sort, nil)
+	if o.State == sysapi.ConnAll {
+		for _, c := range src.ClosedConns() {
+			if o.Account == "" || c.Account == o.Account {
+				in := sortInfoOf(c)
+				in.closed = c
+				infos = append(infos, in)
+			}
+		}
+	}
+	total := len(infos)
+	if o.CID != 0 {
+		infos = slices.DeleteFunc(infos, func(in ConnSortInfo) bool { return in.CID != o.CID })
+	}
+	if offset >= len(infos) {
+		return total, nil
+	}
+	keys := sortKeys(infos, o.Sort, now, pageEnd(offset, limit, len(infos)))
+	keys = keys[offset:]
+	page := make([]*ConnSnapshot, len(keys))
+	snaps := make([]ConnSnapshot, len(keys))
+	for i, k := range keys {
+		in := &infos[k.i]
+		if in.closed != nil {
+			page[i] = in.closed
+			continue
+		}
+		snaps[i] = l.ConnSnapshotOf(in.Ref)
+		setSortField(&snaps[i], in, o.Sort)
+		page[i] = &snaps[i]
+	}
+	return total, page
+}
+
+// setSortField sets the field of c that the order by sorts on to the value
+// in, so that the page shows the values its order was decided on.
+func setSortField(c *ConnSnapshot, in *ConnSortInfo, by sysapi.SortOpt) {
+	switch by {
+	case sysapi.BySubs:
+		c.NumSubs = in.NumSubs
+	case sysapi.ByPending:
+		c.PendingBytes = in.PendingBytes
+	case sysapi.ByOutMsgs:
+		c.OutMsgs = in.OutMsgs
+	case sysapi.ByInMsgs:
+		c.InMsgs = in.InMsgs
+	case sysapi.ByOutBytes:
+		c.OutBytes = in.OutBytes
+	case sysapi.ByInBytes:
+		c.InBytes = in.InBytes
+	case sysapi.ByLast, sysapi.ByIdle:
+		if in.LastActivity != UnixNano(c.LastActivity) {
+			c.LastActivity = time.Unix(0, in.LastActivity).In(c.LastActivity.Location())
+		}
+	case sysapi.ByRTT:
+		c.RTT = in.RTT
+	}
+}
+
+// sortInfoOf returns the sort fields of c.
+func sortInfoOf(c *ConnSnapshot) ConnSortInfo {
+	return ConnSortInfo{
+		CID: c.CID, Start: UnixNano(c.Start), LastActivity: UnixNano(c.LastActivity), Stop: UnixNano(c.Stop),
+		RTT: c.RTT, PendingBytes: c.PendingBytes, InMsgs: c.InMsgs, OutMsgs: c.OutMsgs,
+		InBytes: c.InBytes, OutBytes: c.OutBytes, NumSubs: c.NumSubs,
+	}
+}
+
 // sortConns sorts conns by a CONNZ sort option; ties are broken by
 // ascending connection id so that every order is total. Numeric and time
-// orders sort a compact array of keys (one allocation, no pointer chasing
-// in the comparisons); the reason order compares strings directly.
+// orders sort a compact array of keys (no pointer chasing in the
+// comparisons); the reason order compares strings directly.
 func sortConns(conns []*ConnSnapshot, by sysapi.SortOpt, now time.Time) {
 	switch by {
 	case sysapi.ByCid, sysapi.ByStart:
@@ -232,67 +324,160 @@ func sortConns(conns []*ConnSnapshot, by sysapi.SortOpt, now time.Time) {
 		})
 		return
 	}
-	key := connSortKey(by, now)
+	keyer := newSortKeyer(by, now)
 	keys := make([]connKey, len(conns))
 	for i, c := range conns {
-		keys[i] = connKey{key: key(c), cid: c.CID, c: c}
+		in := sortInfoOf(c)
+		keys[i] = connKey{key: keyer.key(&in), cid: c.CID, i: i}
 	}
-	slices.SortFunc(keys, func(a, b connKey) int {
-		if a.key != b.key {
-			return cmp.Compare(a.key, b.key)
-		}
-		return cmp.Compare(a.cid, b.cid)
-	})
-	for i := range keys {
-		conns[i] = keys[i].c
+	slices.SortFunc(keys, compareKeys)
+	sorted := make([]*ConnSnapshot, len(conns))
+	for i, k := range keys {
+		sorted[i] = conns[k.i]
 	}
+	copy(conns, sorted)
 }
 
-// connKey is a connection with its sort key.
+// connKey is the position of a connection in a ConnSortInfo slice with its
+// sort key.
 type connKey struct {
 	key int64
 	cid uint64
-	c   *ConnSnapshot
+	i   int
 }
 
-// connSortKey returns the ascending sort key of a numeric or time order.
-// Descending orders use the complement of the value (^v), which reverses
-// the order without overflow.
-func connSortKey(by sysapi.SortOpt, now time.Time) func(c *ConnSnapshot) int64 {
-	switch by {
+// sortKeys returns the positions of the first n (<= len(infos)) of infos
+// in the order by (any but ByReason), ties broken by ascending connection
+// id. Only those n are sorted: a page of 1,024 out of 10,000 connections
+// costs a selection and a small sort, not a sort of everything.
+func sortKeys(infos []ConnSortInfo, by sysapi.SortOpt, now time.Time, n int) []connKey {
+	keyer := newSortKeyer(by, now)
+	keys := make([]connKey, len(infos))
+	for i := range infos {
+		keys[i] = connKey{key: keyer.key(&infos[i]), cid: infos[i].CID, i: i}
+	}
+	if n < len(keys) {
+		selectKeys(keys, n)
+		keys = keys[:n]
+	}
+	slices.SortFunc(keys, compareKeys)
+	return keys
+}
+
+// compareKeys orders connection keys by key, then connection id.
+func compareKeys(a, b connKey) int {
+	if a.key != b.key {
+		return cmp.Compare(a.key, b.key)
+	}
+	return cmp.Compare(a.cid, b.cid)
+}
+
+// selectKeys reorders keys (distinct: connection ids are unique) so that
+// keys[:k] are the k smallest, in no particular order: quickselect with a
+// median-of-three pivot, finishing with a sort of what is left when the
+// range gets small or the partitions keep coming out unbalanced.
+func selectKeys(keys []connKey, k int) {
+	lo, hi := 0, len(keys)
+	for budget := 2 * bits.Len(uint(len(keys))); hi-lo > selectSortCutoff; budget-- {
+		if budget == 0 {
+			break
+		}
+		p := lo + partitionKeys(keys[lo:hi])
+		switch {
+		case p == k:
+			return
+		case p < k:
+			lo = p + 1
+		default:
+			hi = p
+		}
+	}
+	slices.SortFunc(keys[lo:hi], compareKeys)
+}
+
+// partitionKeys partitions a (len >= 3) around the median of its first,
+// middle and last keys and returns the pivot's final position: smaller
+// keys before it, larger after.
+func partitionKeys(a []connKey) int {
+	last, mid := len(a)-1, len(a)/2
+	if compareKeys(a[mid], a[0]) < 0 {
+		a[0], a[mid] = a[mid], a[0]
+	}
+	if compareKeys(a[last], a[0]) < 0 {
+		a[0], a[last] = a[last], a[0]
+	}
+	if compareKeys(a[mid], a[last]) < 0 {
+		a[mid], a[last] = a[last], a[mid]
+	}
+	pivot, i := a[last], 0
+	for j := range last {
+		if compareKeys(a[j], pivot) < 0 {
+			a[i], a[j] = a[j], a[i]
+			i++
+		}
+	}
+	a[i], a[last] = a[last], a[i]
+	return i
+}
+
+// sortKeyer computes the ascending sort keys of an order other than
+// ByReason (0 for the connection-id orders). Descending orders use the
+// complement of the value (^v), which reverses the order without overflow.
+type sortKeyer struct {
+	by  sysapi.SortOpt
+	now int64 // Unix nanoseconds: the end of an open connection's uptime
+}
+
+// newSortKeyer returns the keyer of the order by at time now.
+func newSortKeyer(by sysapi.SortOpt, now time.Time) sortKeyer {
+	return sortKeyer{by: by, now: now.UnixNano()}
+}
+
+// key returns the sort key of c.
+func (k sortKeyer) key(c *ConnSortInfo) int64 {
+	switch k.by {
 	case sysapi.BySubs:
-		return func(c *ConnSnapshot) int64 { return ^int64(c.NumSubs) }
+		return ^int64(c.NumSubs)
 	case sysapi.ByPending:
-		return func(c *ConnSnapshot) int64 { return ^int64(c.PendingBytes) }
+		return ^int64(c.PendingBytes)
 	case sysapi.ByOutMsgs:
-		return func(c *ConnSnapshot) int64 { return ^c.OutMsgs }
+		return ^c.OutMsgs
 	case sysapi.ByInMsgs:
-		return func(c *ConnSnapshot) int64 { return ^c.InMsgs }
+		return ^c.InMsgs
 	case sysapi.ByOutBytes:
-		return func(c *ConnSnapshot) int64 { return ^c.OutBytes }
+		return ^c.OutBytes
 	case sysapi.ByInBytes:
-		return func(c *ConnSnapshot) int64 { return ^c.InBytes }
+		return ^c.InBytes
 	case sysapi.ByLast:
-		return func(c *ConnSnapshot) int64 { return ^timeKey(c.LastActivity) }
+		return ^nanoKey(c.LastActivity)
 	case sysapi.ByIdle:
 		// Longest idle first, measured from now for closed ones too.
-		return func(c *ConnSnapshot) int64 { return timeKey(c.LastActivity) }
+		return nanoKey(c.LastActivity)
 	case sysapi.ByUptime:
-		return func(c *ConnSnapshot) int64 { return int64(connUptime(c, now)) }
+		if c.Stop != 0 {
+			return c.Stop - c.Start
+		}
+		return k.now - c.Start
 	case sysapi.ByStop:
-		return func(c *ConnSnapshot) int64 { return ^timeKey(c.Stop) }
-	default: // sysapi.ByRTT
-		return func(c *ConnSnapshot) int64 { return ^int64(c.RTT) }
+		return ^nanoKey(c.Stop)
+	case sysapi.ByRTT:
+		return ^int64(c.RTT)
+	default: // sysapi.ByCid, sysapi.ByStart
+		return 0
 	}
 }
 
 // timeKey maps t to an int64 that orders like t; the zero time is the
 // smallest.
-func timeKey(t time.Time) int64 {
-	if t.IsZero() {
+func timeKey(t time.Time) int64 { return nanoKey(UnixNano(t)) }
+
+// nanoKey maps a ConnSortInfo time to an int64 that orders like it; the
+// zero time (0) is the smallest.
+func nanoKey(n int64) int64 {
+	if n == 0 {
 		return math.MinInt64
 	}
-	return t.UnixNano()
+	return n
 }
 
 // connEnd returns when c's uptime and idle time end: its stop time when
@@ -302,11 +487,6 @@ func connEnd(c *ConnSnapshot, now time.Time) time.Time {
 		return now
 	}
 	return c.Stop
-}
-
-// connUptime returns how long c was (or is) connected.
-func connUptime(c *ConnSnapshot, now time.Time) time.Duration {
-	return connEnd(c, now).Sub(c.Start)
 }
 
 // fillConnInfo fills ci from c; auth adds the identity fields.

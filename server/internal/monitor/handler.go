@@ -217,9 +217,12 @@ func setJSONHeaders(w http.ResponseWriter) {
 func writeJSON(w http.ResponseWriter, code int, v any, indent bool) {
 	var b []byte
 	var err error
-	if indent {
+	switch cz, isConnz := v.(*sysapi.Connz); {
+	case isConnz && indent:
+		b, err = marshalConnzIndent(cz) // the largest bodies: a one-pass encoder
+	case indent:
 		b, err = json.MarshalIndent(v, "", jsonIndent)
-	} else {
+	default:
 		b, err = json.Marshal(v)
 	}
 	if err != nil {

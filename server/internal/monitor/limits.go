@@ -35,6 +35,11 @@ const (
 	// supports.
 	clockTicks = 100
 
+	// selectSortCutoff is the size under which selecting the first
+	// connections of a CONNZ page sorts the remaining range instead of
+	// partitioning it further.
+	selectSortCutoff = 12
+
 	// jsonIndent is the indentation of HTTP JSON bodies (all but /healthz).
 	jsonIndent = "  "
 )

@@ -52,6 +52,55 @@ type Source interface {
 	Ready() error
 }
 
+// ConnLister is an optional extension of Source for servers with many
+// connections. Connz uses it, when the source implements it and no filter
+// needs more than the sort fields, instead of Conns: it lists the open
+// connections with only the fields CONNZ sorts by, sorts them, and then
+// snapshots just the connections of the requested page.
+type ConnLister interface {
+	// ConnSortInfos appends to dst the sort fields of every open client
+	// and leafnode connection (as Conns would return them), only those
+	// bound to account when account is not "", and returns the result.
+	// CID, Ref and the fields that order by sorts on must be set; the
+	// others may be left zero.
+	ConnSortInfos(account string, by sysapi.SortOpt, dst []ConnSortInfo) []ConnSortInfo
+
+	// ConnSnapshotOf returns the snapshot of the connection that
+	// ConnSortInfos described with ref (ConnSortInfo.Ref), like Conns
+	// would have; it is called even if the connection closed meanwhile.
+	ConnSnapshotOf(ref any) ConnSnapshot
+}
+
+// ConnSortInfo is a connection as far as CONNZ sorts by it. Times are Unix
+// nanoseconds, 0 for the zero time.
+type ConnSortInfo struct {
+	CID          uint64
+	Start        int64
+	LastActivity int64
+	Stop         int64
+	RTT          time.Duration
+	PendingBytes int
+	InMsgs       int64
+	OutMsgs      int64
+	InBytes      int64
+	OutBytes     int64
+	NumSubs      uint32
+
+	// Ref is the source's handle of an open connection, passed back to
+	// ConnLister.ConnSnapshotOf.
+	Ref any
+	// closed is set by Connz for a remembered closed connection.
+	closed *ConnSnapshot
+}
+
+// UnixNano returns t as ConnSortInfo stores times: 0 for the zero time.
+func UnixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
 // ServerSnapshot is the identity and configuration of the server, the
 // static part of VARZ. Zero values are reported as such.
 type ServerSnapshot struct {

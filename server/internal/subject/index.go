@@ -38,7 +38,7 @@ type Index[T comparable] struct {
 	mu    sync.RWMutex
 	root  level[T]
 	count int
-	gen   uint64 // changes on every Insert/Remove; guards cache fills
+	gen   atomic.Uint64 // changes on every Insert/Remove (under mu); guards cache fills
 	cache cache[T]
 	empty *Result[T] // the shared result for "no subscription"
 
@@ -93,7 +93,7 @@ func (ix *Index[T]) Insert(subject, queue string, v T) error {
 	}
 	ix.count++
 	ix.inserts++
-	ix.gen++
+	ix.gen.Add(1)
 	ix.cache.invalidate(subject)
 	return nil
 }
@@ -137,7 +137,7 @@ func (ix *Index[T]) Remove(subject, queue string, v T) error {
 	}
 	ix.count--
 	ix.removes++
-	ix.gen++
+	ix.gen.Add(1)
 	ix.cache.invalidate(subject)
 	// Prune nodes left without subscriptions or children, deepest first.
 	for i := len(path) - 1; i >= 0; i-- {
@@ -192,14 +192,14 @@ func (ix *Index[T]) miss(subject string, owned bool) *Result[T] {
 		return r
 	}
 	r := ix.lookup(subject)
-	gen := ix.gen
+	gen := ix.gen.Load()
 	ix.mu.RUnlock()
 
 	if !owned {
 		subject = strings.Clone(subject)
 	}
 	ix.mu.Lock()
-	if ix.gen == gen {
+	if ix.gen.Load() == gen {
 		ix.cache.put(subject, r)
 	}
 	ix.mu.Unlock()
@@ -225,6 +225,17 @@ func (ix *Index[T]) lookup(subject string) *Result[T] {
 	}
 	return r
 }
+
+// Gen returns the generation of the index, which changes on every Insert
+// and Remove. A result that Match or MatchBytes returned after Gen returned
+// g stays the current result for its subject as long as Gen returns g, so
+// a caller may keep it and skip the lookup (then it reports those lookups
+// with CountHits).
+func (ix *Index[T]) Gen() uint64 { return ix.gen.Load() }
+
+// CountHits adds n to the matches answered from a cache (Stats.Matches,
+// CacheHitRate), for lookups a caller answered from a result it kept.
+func (ix *Index[T]) CountHits(n uint64) { ix.hits.Add(n) }
 
 // HasInterest reports whether any subscription matches the literal subject.
 func (ix *Index[T]) HasInterest(subject string) bool {

@@ -231,6 +231,16 @@ func (p *Parser) Parse(buf []byte, h Handler) error {
 			// Fast path: the whole name is in buf. Otherwise (or on a mismatch, to report it at
 			// the same byte) match byte by byte.
 			if name := p.op.name(); len(buf)-i >= len(name) && equalFold(buf[i:i+len(name)], name) {
+				if p.op == opPub {
+					n, err := p.pubFast(buf[i:], h)
+					if err != nil {
+						return err
+					}
+					if n > 0 {
+						i += n
+						continue
+					}
+				}
 				i += len(name)
 				p.state = afterName(p.op)
 				continue
@@ -359,6 +369,59 @@ func (p *Parser) Parse(buf []byte, h Handler) error {
 		}
 	}
 	return nil
+}
+
+// pubFast handles the common PUB in one step: buf starts with a matched "PUB" name, and the
+// control line and the payload with its CR LF are all in buf and well-formed. It returns the
+// bytes consumed and the Handler's error, or 0 when the PUB is anything else (cut by the end of
+// buf, malformed, over a limit): the state machine then parses it from the same byte, with the
+// same outcome (callbacks, errors) it always had.
+func (p *Parser) pubFast(buf []byte, h Handler) (int, error) {
+	i := len("PUB")
+	if i >= len(buf) || (buf[i] != ' ' && buf[i] != '\t') {
+		return 0, nil
+	}
+	i++
+	for i < len(buf) && (buf[i] == ' ' || buf[i] == '\t') {
+		i++
+	}
+	if i >= len(buf) {
+		return 0, nil
+	}
+	// As in stArg: the first argument byte is taken as is, the LF is searched after it.
+	j := bytes.IndexByte(buf[i+1:], '\n')
+	if j < 0 {
+		return 0, nil
+	}
+	end := i + 1 + j
+	ll := argLen(end-i, buf[end-1])
+	line := buf[i : i+ll : i+ll]
+	if len(line) > p.maxControlLine() {
+		return 0, nil
+	}
+	var a [maxArgs]span
+	n := splitArgs(line, sepSpaceTab, &a)
+	var reply []byte
+	switch n {
+	case 2:
+	case 3:
+		reply = a[1].of(line)
+	default:
+		return 0, nil
+	}
+	size := parseSize(a[n-1].of(line))
+	limit := p.MaxPayload
+	if limit == 0 {
+		limit = DefaultMaxPayload
+	}
+	if size < 0 || limit > 0 && size > limit {
+		return 0, nil
+	}
+	start := end + 1
+	if len(buf)-start < size+2 || buf[start+size] != '\r' || buf[start+size+1] != '\n' {
+		return 0, nil
+	}
+	return start + size + 2, h.ProcessPub(a[0].of(line), reply, buf[start:start+size:start+size])
 }
 
 // maxControlLine returns the effective control-line limit.
