@@ -286,6 +286,9 @@ system_account: SYS
 	time.Sleep(200 * time.Millisecond) // the spy's own connect events may still arrive
 	base := len(sp.all())
 	connect(t, s.ClientURL(), nats.UserInfo("admin", "changeit")).Close()
+	// The server sees the close when it reads EOF: wait for its DISCONNECT so
+	// the next client's CONNECT cannot overtake it.
+	sp.waitFor(t, `^\$SYS\.ACCOUNT\.SYS\.DISCONNECT$`, 1)
 	connect(t, s.ClientURL(), nats.UserInfo("g", "g")).Close()
 	msgs := sp.waitFor(t, `^\$SYS\.ACCOUNT\.\$G\.DISCONNECT$`, 1)[base:]
 	got := strings.Join(normSubjects(msgs), " ")

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -267,8 +268,24 @@ func rawAdmin(t *testing.T, url, subj string) *natstest.Conn {
 	t.Helper()
 	c := natstest.Dial(t, url)
 	c.Send(`CONNECT {"user":"admin","pass":"changeit","verbose":false,"pedantic":false,"headers":true,"protocol":0}` + "\r\nSUB " + subj + " 1\r\nPING\r\n")
-	c.Expect("PONG\r\n")
-	return c
+	// The admin's own CONNS/CONNECT events may overtake the PONG when subj
+	// matches them: skip messages until the PONG.
+	for {
+		line := c.ReadLine()
+		switch {
+		case line == "PONG\r\n":
+			return c
+		case strings.HasPrefix(line, "MSG ") || strings.HasPrefix(line, "HMSG "):
+			f := strings.Fields(line)
+			n, err := strconv.Atoi(f[len(f)-1])
+			if err != nil {
+				t.Fatalf("bad message line %q", line)
+			}
+			c.ReadN(n + 2)
+		default:
+			t.Fatalf("waiting for PONG, got %q", line)
+		}
+	}
 }
 
 // rawMsgs reads MSG/HMSG until the connection is quiet for d or closed,
