@@ -14,7 +14,6 @@ import (
 
 	"github.com/natsys/natsys/cli/internal/cmdutil"
 	"github.com/natsys/natsys/cli/internal/connflags"
-	"github.com/natsys/natsys/cli/internal/exit"
 	"github.com/natsys/natsys/cli/internal/natsconn"
 	"github.com/natsys/natsys/cli/internal/output"
 )
@@ -131,59 +130,16 @@ func (g *globalOptions) validate() error {
 	return nil
 }
 
-// dialClient connects with the natsys client library, mapping the resolved
-// settings to client options. Errors carry exit codes (4 cannot connect,
-// 5 not authorised, 2 bad options).
+// dialClient connects with the natsys client library (no reconnects), with
+// the settings mapped as for every tool. Errors carry exit codes (4 cannot
+// connect, 5 not authorised, 2 bad options); Ctrl-C while connecting is
+// reported as the interruption.
 func dialClient(ctx context.Context, s *connflags.Settings) (*client.Conn, error) {
-	opts := []client.Option{client.Name(s.Name), client.Timeout(s.ConnectTimeout), client.NoReconnect()}
-	switch {
-	case s.User != "":
-		opts = append(opts, client.UserInfo(s.User, s.Password))
-	case s.Token != "":
-		opts = append(opts, client.Token(s.Token))
-	case s.CredsFile != "":
-		opts = append(opts, client.Credentials(s.CredsFile))
-	case s.NKeyFile != "":
-		opts = append(opts, client.NkeySeedFile(s.NKeyFile))
+	c, err := natsconn.DialClient(ctx, s, natsconn.Events{})
+	if err != nil && cmdutil.Interrupted(ctx) {
+		return nil, context.Cause(ctx)
 	}
-	if s.TLSCert != "" {
-		opts = append(opts, client.ClientCert(s.TLSCert, s.TLSKey))
-	}
-	if s.TLSCA != "" {
-		opts = append(opts, client.RootCAs(s.TLSCA))
-	}
-	if s.TLSFirst {
-		opts = append(opts, client.TLSHandshakeFirst())
-	}
-	if s.InboxPrefix != "" {
-		opts = append(opts, client.InboxPrefix(s.InboxPrefix))
-	}
-	type result struct {
-		c   *client.Conn
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		c, err := client.Connect(s.ServerList(), opts...)
-		done <- result{c, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return nil, natsconn.Classify(s, r.err)
-		}
-		return r.c, nil
-	case <-ctx.Done():
-		go func() {
-			if r := <-done; r.c != nil {
-				r.c.Close()
-			}
-		}()
-		if cmdutil.Interrupted(ctx) {
-			return nil, context.Cause(ctx)
-		}
-		return nil, exit.WithCode(exit.NoConnection, fmt.Errorf("cannot connect to %s: %w", s.ServerList(), context.Cause(ctx)))
-	}
+	return c, err
 }
 
 // watchFlags adds --watch[=interval] and --watch-count to a read command.

@@ -18,6 +18,17 @@ import (
 // options exit 2, refused credentials exit 5, anything else exit 4.
 // Cancelling ctx abandons a connect in progress.
 func Dial(ctx context.Context, s *connflags.Settings, ev Events) (Conn, error) {
+	c, err := DialClient(ctx, s, ev)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{c: c}, nil
+}
+
+// DialClient is Dial returning the client library's connection itself, for
+// tools that use the client's own API (nats-sys through client/sys). The
+// settings are mapped to client options in one place for every tool.
+func DialClient(ctx context.Context, s *connflags.Settings, ev Events) (*client.Conn, error) {
 	opts, err := options(s, ev)
 	if err != nil {
 		return nil, exit.WithCode(exit.Usage, err)
@@ -36,7 +47,7 @@ func Dial(ctx context.Context, s *connflags.Settings, ev Events) (Conn, error) {
 		if r.err != nil {
 			return nil, Classify(s, r.err)
 		}
-		return &conn{c: r.c}, nil
+		return r.c, nil
 	case <-ctx.Done():
 		go func() {
 			if r := <-done; r.c != nil {
